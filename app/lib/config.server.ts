@@ -1,0 +1,116 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Every variable is validated once, at start-up;
+ * a missing or malformed one stops the process with one line naming it (see `loadConfig`).
+ * `.env.example` documents each of them.
+ */
+const postgresUrl = z
+  .string({ error: "is required: a PostgreSQL URL such as postgres://user@host:5432/civicq" })
+  .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+    error: "must be a PostgreSQL URL such as postgres://user@host:5432/civicq",
+  });
+
+const optionalUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value || undefined)
+    .pipe(
+      z
+        .string()
+        .refine((value) => URL.canParse(value), { error: `must be a URL such as ${example}` })
+        .optional(),
+    )
+    .optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    APP_URL: z.url({ error: "must be the public URL, such as https://civicq.example.org" }).default(
+      "http://localhost:3000",
+    ),
+    DATABASE_URL: postgresUrl,
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: optionalUrl("redis://127.0.0.1:6379"),
+    SESSION_SECRET: z.string().optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    TRUST_PROXY: z
+      .string()
+      .default("loopback")
+      .describe("Express trust proxy setting: which hops may set X-Forwarded-For"),
+    STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
+    STORAGE_DIR: z.string().min(1).default("var/storage"),
+    S3_BUCKET: z.string().optional(),
+    S3_REGION: z.string().default("us-east-1"),
+    S3_ENDPOINT: optionalUrl("http://127.0.0.1:4568"),
+    SMTP_URL: optionalUrl("smtp://127.0.0.1:1025"),
+    MAIL_OUTBOX_DIR: z.string().min(1).default("var/outbox"),
+    MAIL_FROM: z.string().min(3).default("CivicQ <no-reply@civicq.localhost>"),
+    EMBEDDINGS_PROVIDER: z.enum(["hashing"]).default("hashing"),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && (env.SESSION_SECRET?.length ?? 0) < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: "is required in production: at least 32 random characters",
+      });
+    }
+    if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: "is required when STORAGE_DRIVER=s3",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof envSchema> & { SESSION_SECRET: string };
+
+/** Development-only secret, so a fresh clone runs; production refuses to start without one. */
+const DEVELOPMENT_SESSION_SECRET = "civicq-development-session-secret-not-for-production";
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws a ConfigError whose message is one line per bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `${issue.path.join(".") || "environment"} ${issue.message}`,
+    );
+    throw new ConfigError(lines.join("; "));
+  }
+  return {
+    ...result.data,
+    SESSION_SECRET: result.data.SESSION_SECRET || DEVELOPMENT_SESSION_SECRET,
+    STORAGE_DIR: path.resolve(result.data.STORAGE_DIR),
+    MAIL_OUTBOX_DIR: path.resolve(result.data.MAIL_OUTBOX_DIR),
+  };
+}
+
+let cached: Config | undefined;
+
+/**
+ * The validated configuration. Reads `.env` from the working directory first when one exists
+ * (variables already in the environment win). On a bad environment the process exits with
+ * one clear line instead of a stack trace.
+ */
+export function config(): Config {
+  if (cached) return cached;
+  if (process.env.NODE_ENV !== "test" && fs.existsSync(".env")) process.loadEnvFile(".env");
+  try {
+    cached = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`civicq: invalid configuration: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  return cached;
+}

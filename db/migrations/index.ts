@@ -1,0 +1,17 @@
+import type { Knex } from "knex";
+import * as domainSchema from "./20261126000001_domain_schema";
+
+/**
+ * Every migration, in order. An explicit list (not a directory scan) so the bundled server can
+ * tell whether the database is current without the migration files beside it.
+ * Add new migrations at the end; see docs/decisions/002-migrations.md for the compatibility rule.
+ */
+const migrations: Array<[string, Knex.Migration]> = [
+  ["20261126000001_domain_schema", domainSchema],
+];
+
+export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};
