@@ -5,7 +5,6 @@
 import { config } from "~/lib/config.server";
 import { closeDb, db } from "~/lib/db.server";
 import { migrateToLatest, rollback } from "./schema";
-import { seedDemo } from "./seeds/demo";
 
 async function main(command: string | undefined, flags: string[]): Promise<void> {
   switch (command) {
@@ -23,6 +22,8 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
       if (config().NODE_ENV === "production") {
         throw new Error("the demo seed creates demo accounts and never runs in production");
       }
+      // Loaded only here: migrating never needs the demo data or its password hashing.
+      const { seedDemo } = await import("./seeds/demo");
       console.log(await seedDemo(db()));
       return;
     }

@@ -29,7 +29,12 @@ const optionalUrl = (example: string) =>
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    PORT: z.coerce
+      .number({ error: "must be a port number from 1 to 65535" })
+      .int()
+      .min(1, { error: "must be a port number from 1 to 65535" })
+      .max(65535, { error: "must be a port number from 1 to 65535" })
+      .default(3000),
     APP_URL: z.url({ error: "must be the public URL, such as https://civicq.example.org" }).default(
       "http://localhost:3000",
     ),

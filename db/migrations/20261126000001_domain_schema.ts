@@ -6,7 +6,7 @@ import type { Knex } from "knex";
  * a check requires at least English. Public-facing rows use uuid keys, votes a bigint.
  */
 const I18N_CHECK = (column: string) =>
-  `jsonb_typeof(${column}) = 'object' and ${column} ? 'en'`;
+  `jsonb_typeof(${column}) = 'object' and (${column} ->> 'en') is not null`;
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw("create extension if not exists vector");

@@ -1,0 +1,53 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import en from "~/i18n/en.json";
+import es from "~/i18n/es.json";
+
+/**
+ * The one `t()` for text a user reads. Catalogues live in app/i18n/*.json; a key missing from a
+ * language falls back to English (a test keeps the catalogues in step).
+ */
+export const LOCALES = ["en", "es"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "en";
+export const LOCALE_NAMES: Record<Locale, string> = { en: "English", es: "Español" };
+
+export type MessageKey = keyof typeof en;
+const catalogues: Record<Locale, Partial<Record<MessageKey, string>>> = { en, es };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+export function translate(
+  locale: Locale,
+  key: MessageKey,
+  params: Record<string, string | number> = {},
+): string {
+  const template = catalogues[locale][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    name in params ? String(params[name]) : match,
+  );
+}
+
+/** Text stored in several languages (VIP InternationalizedText): the chosen one, else English. */
+export type LocalizedText = Partial<Record<string, string>> & { en?: string };
+export function localized(text: LocalizedText | null | undefined, locale: Locale): string {
+  return text?.[locale] ?? text?.en ?? "";
+}
+
+export function formatDate(date: Date | string, locale: Locale): string {
+  const value = typeof date === "string" ? new Date(`${date.slice(0, 10)}T12:00:00Z`) : date;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(value);
+}
+
+/** The page's locale, from the root loader; English when the root itself failed. */
+export function useLocale(): Locale {
+  const data = useRouteLoaderData<{ locale?: Locale }>("root");
+  return data?.locale ?? DEFAULT_LOCALE;
+}
+
+export function useT() {
+  const locale = useLocale();
+  return (key: MessageKey, params?: Record<string, string | number>) =>
+    translate(locale, key, params);
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import type { DbOrTransaction } from "./db.server";
+
+/**
+ * The job catalogue: every job the app or the worker can enqueue, with the Zod schema of its
+ * payload. `enqueue` validates against it here; the worker's task registry parses with the same
+ * schema before it runs a task.
+ */
+export const jobPayloads = {
+  embed_question: z.object({ questionId: z.uuid() }),
+  embed_missing_questions: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }),
+} as const;
+
+export type JobName = keyof typeof jobPayloads;
+export type JobPayload<Name extends JobName> = z.output<(typeof jobPayloads)[Name]>;
+
+export type EnqueueOptions = {
+  /** Deduplicates: a second job with the same key replaces the first until it runs. */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  priority?: number;
+  queueName?: string;
+};
+
+/** Default retries: backoff is exponential (exp(min(10, attempt)) s), so 10 attempts ≈ 1.5 h. */
+const DEFAULT_MAX_ATTEMPTS = 10;
+
+/**
+ * Adds a job through the given handle. Inside a transaction the job exists only if the
+ * transaction commits, so a saved row and its follow-up work can never part.
+ */
+export async function enqueue<Name extends JobName>(
+  db: DbOrTransaction,
+  name: Name,
+  payload: z.input<(typeof jobPayloads)[Name]>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  const parsed = jobPayloads[name].parse(payload);
+  await db.raw(
+    `select graphile_worker.add_job(
+       identifier => ?, payload => ?::json, queue_name => ?, run_at => ?,
+       max_attempts => ?, job_key => ?, priority => ?)`,
+    [
+      name,
+      JSON.stringify(parsed),
+      options.queueName ?? null,
+      options.runAt ?? null,
+      options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      options.jobKey ?? null,
+      options.priority ?? null,
+    ],
+  );
+}

@@ -1,0 +1,115 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLocation,
+  useMatches,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { LanguageSwitch } from "~/components/language-switch";
+import { translate, useT, type Locale } from "~/lib/i18n";
+import { localeFromRequest } from "~/lib/locale.server";
+import stylesheet from "~/tailwind.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return { locale: localeFromRequest(request), requestId: context.requestId };
+}
+
+/** Only error pages use the root's meta; every page route sets its own title and description. */
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  if (!error) return [];
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return [
+    { title: translate(data?.locale ?? "en", notFound ? "error.notFound.title" : "error.server.title") },
+  ];
+};
+
+/** A route opts in to JavaScript with `handle: { hydrate: true }`; pages are complete without it. */
+export type RouteHandle = { hydrate?: boolean };
+
+function useHydrate(): boolean {
+  return useMatches().some((match) => (match.handle as RouteHandle | undefined)?.hydrate);
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale: Locale = data?.locale ?? "en";
+  const hydrate = useHydrate();
+  const t = useT();
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen bg-white font-sans text-slate-900">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+        >
+          {t("nav.skipToContent")}
+        </a>
+        <header className="border-b border-slate-200 bg-slate-50">
+          <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+            <Link to="/" className="text-xl font-bold text-brand-dark" aria-label={t("nav.home")}>
+              {t("site.name")}
+            </Link>
+            <LanguageSwitch current={locale} />
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-3xl px-4 py-6">
+          {children}
+        </main>
+        {hydrate ? (
+          <>
+            <ScrollRestoration />
+            <Scripts />
+          </>
+        ) : null}
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const location = useLocation();
+  return (
+    <section aria-labelledby="error-title">
+      <h1 id="error-title" className="mb-3 text-2xl font-bold">
+        {t(notFound ? "error.notFound.title" : "error.server.title")}
+      </h1>
+      <p className="mb-3">{t(notFound ? "error.notFound.body" : "error.server.body")}</p>
+      {!notFound && data?.requestId ? (
+        <p className="mb-3 text-sm text-slate-700">
+          {t("error.reference", { requestId: data.requestId })}
+        </p>
+      ) : null}
+      {location.pathname !== "/" ? (
+        <p>
+          <Link to="/" className="text-brand underline">
+            {t("error.backHome")}
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

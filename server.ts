@@ -1,0 +1,103 @@
+/**
+ * The web process: Express in front of the Remix request handler.
+ * Compression, long-lived caching of fingerprinted assets, a request id and a JSON log line for
+ * every request, and a graceful stop on SIGTERM (in-flight requests finish, then the pools close).
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type RequestHandler } from "express";
+import { config } from "~/lib/config.server";
+import { closeDb } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { closeRedis, redis } from "~/lib/redis.server";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext {
+    requestId: string;
+  }
+}
+
+const settings = config();
+redis(); // connect (or warn about the in-process fallback) at start-up, not on the first request
+
+/** Trust an incoming X-Request-Id (set by our Nginx) only when it looks like an id. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+const requestContext: RequestHandler = (req, res, next) => {
+  const incoming = req.get("X-Request-Id");
+  const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    log.info(
+      {
+        requestId,
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+        ip: req.ip,
+      },
+      "request",
+    );
+  });
+  next();
+};
+
+function trustProxy(value: string): boolean | number | string {
+  if (value === "true" || value === "false") return value === "true";
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+const build = (await import(
+  pathToFileURL(path.resolve("build/index.js")).href
+)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", trustProxy(settings.TRUST_PROXY));
+app.use(requestContext);
+app.use(compression());
+app.use(
+  "/build",
+  express.static("public/build", { immutable: true, maxAge: "1y", fallthrough: false }),
+);
+app.use(express.static("public", { maxAge: "1h" }));
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: settings.NODE_ENV,
+    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string }),
+  }),
+);
+
+const server = app.listen(settings.PORT, () => {
+  log.info({ port: settings.PORT, url: settings.APP_URL }, "CivicQ web app listening");
+});
+
+let stopping = false;
+function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "draining in-flight requests before exit");
+  const force = setTimeout(() => {
+    log.warn("drain timed out; closing remaining connections");
+    server.closeAllConnections();
+  }, settings.SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  server.close(async () => {
+    await Promise.allSettled([closeDb(), closeRedis()]);
+    log.info("stopped");
+    process.exit(0);
+  });
+  server.closeIdleConnections();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,69 @@
+/**
+ * The worker process: Graphile Worker over the same database (its own `graphile_worker` schema),
+ * running the typed task registry and the crontab. On SIGTERM/SIGINT it stops taking jobs and lets
+ * running ones finish for SHUTDOWN_TIMEOUT_MS; a job still running then is released back to the
+ * queue (attempt counted, retried with backoff), never lost. Graphile Worker's own signal handling
+ * waits for running jobs without limit, so a stuck job would hold the stop until SIGKILL and stay
+ * locked for hours: hence our own handler, which unlocks this process's jobs when time is up.
+ */
+import "./process-name"; // first, so every log line says it comes from the worker
+import { EventEmitter } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import { Logger, parseCrontab, run, type WorkerEvents } from "graphile-worker";
+import { config } from "~/lib/config.server";
+import { setTimeout as delay } from "node:timers/promises";
+import { closeDb, db } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { taskList } from "./tasks/index";
+
+const settings = config();
+
+const workerLogger = new Logger((scope) => {
+  const child = log.child({ jobId: scope.jobId, task: scope.taskIdentifier, workerId: scope.workerId });
+  return (level, message, meta) => {
+    const method = level === "warning" ? "warn" : level;
+    child[method](meta ?? {}, message);
+  };
+});
+
+// Our pools' ids (jobs are locked by pool), so their jobs can be handed back to the queue if
+// they outlive the grace period.
+const events: WorkerEvents = new EventEmitter();
+const lockHolders = new Set<string>();
+events.on("pool:create", ({ workerPool }) => lockHolders.add(workerPool.id));
+
+const runner = await run({
+  events,
+  connectionString: settings.DATABASE_URL,
+  concurrency: settings.WORKER_CONCURRENCY,
+  taskList,
+  parsedCronItems: parseCrontab(fs.readFileSync(path.resolve("worker/crontab"), "utf8")),
+  logger: workerLogger,
+  noHandleSignals: true,
+  // Batched completion (even with no delay) is flushed before a graceful shutdown exits; the
+  // unbatched path is not awaited, so a job finished during shutdown stayed locked for hours.
+  preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+});
+
+log.info({ concurrency: settings.WORKER_CONCURRENCY, tasks: Object.keys(taskList) }, "worker started");
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, graceMs: settings.SHUTDOWN_TIMEOUT_MS }, "stopping: running jobs may finish");
+  const graceful = runner.stop(`received ${signal}`).then(() => "finished" as const);
+  const outcome = await Promise.race([graceful, delay(settings.SHUTDOWN_TIMEOUT_MS, "timeout" as const)]);
+  if (outcome === "timeout") {
+    log.warn("jobs still running after the grace period: handing them back to the queue");
+    await db().raw("select graphile_worker.force_unlock_workers(?::text[])", [[...lockHolders]]);
+  }
+  // A job released while its query waits could keep a pooled connection busy: don't wait forever.
+  await Promise.race([closeDb(), delay(2_000)]);
+  log.info({ outcome }, "worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+await runner.promise;

@@ -1,0 +1,1 @@
+process.env.CIVICQ_PROCESS ??= "worker";

@@ -1,0 +1,28 @@
+import type { JobHelpers, TaskList } from "graphile-worker";
+import { db } from "~/lib/db.server";
+import { jobPayloads, type JobName, type JobPayload } from "~/lib/queue.server";
+import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
+
+/** A task: its payload is parsed with the job catalogue's schema, then a service does the work. */
+function task<Name extends JobName>(
+  name: Name,
+  run: (payload: JobPayload<Name>, helpers: JobHelpers) => Promise<void>,
+) {
+  return async (raw: unknown, helpers: JobHelpers) => {
+    const payload = jobPayloads[name].parse(raw ?? {}) as JobPayload<Name>;
+    await run(payload, helpers);
+  };
+}
+
+/** The typed task registry: one entry per job in app/lib/queue.server.ts. */
+export const taskList = {
+  embed_question: task("embed_question", async ({ questionId }, helpers) => {
+    const found = await embedQuestion(db(), questionId);
+    if (!found) helpers.logger.info(`question ${questionId} is gone; nothing to embed`);
+  }),
+  embed_missing_questions: task("embed_missing_questions", async ({ limit }, helpers) => {
+    const ids = await questionsMissingEmbedding(db(), limit);
+    for (const id of ids) await embedQuestion(db(), id);
+    if (ids.length) helpers.logger.info(`embedded ${ids.length} questions that had none`);
+  }),
+} satisfies Record<JobName, TaskList[string]>;
