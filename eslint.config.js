@@ -25,7 +25,9 @@ export default tseslint.config(
       // Routes import down (services, lib); services and lib never import routes.
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["~/routes/*", "**/routes/*"], message: "Nothing imports a route." }] },
+        {
+          patterns: [{ group: ["~/routes/*", "**/routes/*"], message: "Nothing imports a route." }],
+        },
       ],
     },
   },

@@ -55,9 +55,7 @@ function trustProxy(value: string): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-const build = (await import(
-  pathToFileURL(path.resolve("build/index.js")).href
-)) as ServerBuild;
+const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
 
 const app = express();
 app.disable("x-powered-by");

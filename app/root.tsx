@@ -29,7 +29,12 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
   if (!error) return [];
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   return [
-    { title: translate(data?.locale ?? "en", notFound ? "error.notFound.title" : "error.server.title") },
+    {
+      title: translate(
+        data?.locale ?? "en",
+        notFound ? "error.notFound.title" : "error.server.title",
+      ),
+    },
   ];
 };
 

@@ -1,13 +1,34 @@
 /**
- * `npm run db:migrate`, `npm run db:rollback [-- --all]`, `npm run db:seed`.
+ * `npm run db:migrate`, `npm run db:rollback [-- --all]`, `npm run db:seed`, and `create`
+ * (used by quickstart).
  * Uses the same configuration as the app (DATABASE_URL, read from the environment or `.env`).
  */
 import { config } from "~/lib/config.server";
-import { closeDb, db } from "~/lib/db.server";
+import { closeDb, createDb, db } from "~/lib/db.server";
 import { migrateToLatest, rollback } from "./schema";
 
 async function main(command: string | undefined, flags: string[]): Promise<void> {
   switch (command) {
+    case "create": {
+      // Creates the database DATABASE_URL names when it is missing (quickstart on a new machine).
+      const target = new URL(config().DATABASE_URL);
+      const name = decodeURIComponent(target.pathname.slice(1));
+      target.pathname = "/postgres";
+      const server = createDb(target.toString(), 1);
+      try {
+        const { rowCount } = await server.raw("select 1 from pg_database where datname = ?", [
+          name,
+        ]);
+        if (rowCount) console.log(`database ${name} exists`);
+        else {
+          await server.raw("create database ??", [name]);
+          console.log(`created database ${name}`);
+        }
+      } finally {
+        await server.destroy();
+      }
+      return;
+    }
     case "migrate": {
       const applied = await migrateToLatest(db(), config().DATABASE_URL);
       console.log(applied.length ? `applied: ${applied.join(", ")}` : "already up to date");
@@ -28,7 +49,7 @@ async function main(command: string | undefined, flags: string[]): Promise<void>
       return;
     }
     default:
-      throw new Error("usage: tsx db/cli.ts migrate | rollback [--all] | seed");
+      throw new Error("usage: tsx db/cli.ts create | migrate | rollback [--all] | seed");
   }
 }
 

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs and starts the system parts CivicQ needs on a Debian bookworm machine like ours:
-# ffmpeg, chromium (for tests), the pgvector extension (built from Debian trixie's source),
-# and makes sure PostgreSQL and Redis answer. Safe to run again: each step is skipped when done.
+# ffmpeg, the pgvector extension (built from Debian trixie's source), and for the tests chromium,
+# nginx and docker-compose (skipped with CIVICQ_RUNTIME_ONLY=1); then makes sure PostgreSQL and
+# Redis answer. Safe to run again: each step is skipped when done.
 # Where it cannot act (not root, not Debian), it says exactly what to install instead.
 set -euo pipefail
 PG_MAJOR="${PG_MAJOR:-15}"
 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 need_apt=()
 command -v ffmpeg >/dev/null || need_apt+=(ffmpeg)
-[ "${CIVICQ_SKIP_BROWSER:-}" = 1 ] || command -v chromium >/dev/null || need_apt+=(chromium)
+if [ "${CIVICQ_RUNTIME_ONLY:-}" != 1 ]; then
+  command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+  command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+fi
 command -v pg_ctlcluster >/dev/null || need_apt+=("postgresql-$PG_MAJOR")
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 vector_control="$(/usr/lib/postgresql/$PG_MAJOR/bin/pg_config --sharedir 2>/dev/null || echo /usr/share/postgresql/$PG_MAJOR)/extension/vector.control"

@@ -20,7 +20,11 @@ import { taskList } from "./tasks/index";
 const settings = config();
 
 const workerLogger = new Logger((scope) => {
-  const child = log.child({ jobId: scope.jobId, task: scope.taskIdentifier, workerId: scope.workerId });
+  const child = log.child({
+    jobId: scope.jobId,
+    task: scope.taskIdentifier,
+    workerId: scope.workerId,
+  });
   return (level, message, meta) => {
     const method = level === "warning" ? "warn" : level;
     child[method](meta ?? {}, message);
@@ -46,7 +50,10 @@ const runner = await run({
   preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
 });
 
-log.info({ concurrency: settings.WORKER_CONCURRENCY, tasks: Object.keys(taskList) }, "worker started");
+log.info(
+  { concurrency: settings.WORKER_CONCURRENCY, tasks: Object.keys(taskList) },
+  "worker started",
+);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
@@ -54,7 +61,10 @@ async function shutdown(signal: NodeJS.Signals) {
   stopping = true;
   log.info({ signal, graceMs: settings.SHUTDOWN_TIMEOUT_MS }, "stopping: running jobs may finish");
   const graceful = runner.stop(`received ${signal}`).then(() => "finished" as const);
-  const outcome = await Promise.race([graceful, delay(settings.SHUTDOWN_TIMEOUT_MS, "timeout" as const)]);
+  const outcome = await Promise.race([
+    graceful,
+    delay(settings.SHUTDOWN_TIMEOUT_MS, "timeout" as const),
+  ]);
   if (outcome === "timeout") {
     log.warn("jobs still running after the grace period: handing them back to the queue");
     await db().raw("select graphile_worker.force_unlock_workers(?::text[])", [[...lockHolders]]);

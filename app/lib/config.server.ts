@@ -35,14 +35,16 @@ const envSchema = z
       .min(1, { error: "must be a port number from 1 to 65535" })
       .max(65535, { error: "must be a port number from 1 to 65535" })
       .default(3000),
-    APP_URL: z.url({ error: "must be the public URL, such as https://civicq.example.org" }).default(
-      "http://localhost:3000",
-    ),
+    APP_URL: z
+      .url({ error: "must be the public URL, such as https://civicq.example.org" })
+      .default("http://localhost:3000"),
     DATABASE_URL: postgresUrl,
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: optionalUrl("redis://127.0.0.1:6379"),
     SESSION_SECRET: z.string().optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
     TRUST_PROXY: z
       .string()
       .default("loopback")
@@ -84,7 +86,7 @@ const DEVELOPMENT_SESSION_SECRET = "civicq-development-session-secret-not-for-pr
 export class ConfigError extends Error {}
 
 /** Parses an environment; throws a ConfigError whose message is one line per bad variable. */
-export function parseConfig(env: NodeJS.ProcessEnv): Config {
+export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map(

@@ -35,6 +35,7 @@ export function localeCookie(locale: Locale, secure: boolean): string {
 
 /** A same-site path to return to after switching language; anything else goes home. */
 export function safeReturnPath(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return "/";
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\"))
+    return "/";
   return value;
 }

@@ -13,7 +13,9 @@ export function redis(): Redis | null {
   if (client !== undefined) return client;
   const url = config().REDIS_URL;
   if (!url) {
-    log.warn("REDIS_URL is not set: using in-process fallbacks (fine for one process, not for several)");
+    log.warn(
+      "REDIS_URL is not set: using in-process fallbacks (fine for one process, not for several)",
+    );
     client = null;
     return client;
   }

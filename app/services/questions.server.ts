@@ -41,15 +41,22 @@ export async function submitQuestion(db: Db, question: NewQuestion): Promise<str
  * writes the same vector. Returns false when the question no longer exists.
  */
 export async function embedQuestion(db: DbOrTransaction, questionId: string): Promise<boolean> {
-  const question = await db("questions").where({ id: questionId }).first<{ body: string } | undefined>("body");
+  const question = await db("questions")
+    .where({ id: questionId })
+    .first<{ body: string } | undefined>("body");
   if (!question) return false;
   const vector = await embeddingProvider().embed(question.body);
-  await db("questions").where({ id: questionId }).update({ embedding: pgvector.toSql(vector) });
+  await db("questions")
+    .where({ id: questionId })
+    .update({ embedding: pgvector.toSql(vector) });
   return true;
 }
 
 /** Questions still without an embedding (a failed job, a changed provider), oldest first. */
-export async function questionsMissingEmbedding(db: DbOrTransaction, limit: number): Promise<string[]> {
+export async function questionsMissingEmbedding(
+  db: DbOrTransaction,
+  limit: number,
+): Promise<string[]> {
   const rows = await db("questions")
     .whereNull("embedding")
     .orderBy("created_at")

@@ -99,7 +99,11 @@ export async function up(knex: Knex): Promise<void> {
       [],
       "elections_answer_window",
     );
-    t.check("refresh_interval_minutes is null or refresh_interval_minutes >= 15", [], "elections_refresh_interval");
+    t.check(
+      "refresh_interval_minutes is null or refresh_interval_minutes >= 15",
+      [],
+      "elections_refresh_interval",
+    );
     t.index(["status", "election_date"]);
   });
 
@@ -238,9 +242,13 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     "create index questions_contest_new on questions (contest_id, status, created_at desc)",
   );
-  await knex.raw("create index questions_candidate on questions (candidate_id, status) where candidate_id is not null");
+  await knex.raw(
+    "create index questions_candidate on questions (candidate_id, status) where candidate_id is not null",
+  );
   await knex.raw("create index questions_author on questions (author_id, created_at desc)");
-  await knex.raw("create index questions_election_status on questions (election_id, status, created_at)");
+  await knex.raw(
+    "create index questions_election_status on questions (election_id, status, created_at)",
+  );
 
   await knex.schema.createTable("question_votes", (t) => {
     t.bigIncrements("id").primary();
@@ -311,7 +319,10 @@ export async function up(knex: Knex): Promise<void> {
     t.enu("kind", ["text", "video"], { useNative: true, enumName: "answer_kind" }).notNullable();
     t.text("body");
     t.uuid("video_id").references("videos.id").onDelete("restrict");
-    t.enu("status", ["draft", "published", "hidden"], { useNative: true, enumName: "answer_status" })
+    t.enu("status", ["draft", "published", "hidden"], {
+      useNative: true,
+      enumName: "answer_status",
+    })
       .notNullable()
       .defaultTo("draft");
     t.text("hidden_reason");
@@ -330,12 +341,19 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid("reporter_id").references("users.id").onDelete("set null");
     t.uuid("question_id").references("questions.id").onDelete("cascade");
     t.uuid("answer_id").references("answers.id").onDelete("cascade");
-    t.enu("reason", ["spam", "harassment", "personal_information", "off_topic", "misinformation", "other"], {
-      useNative: true,
-      enumName: "report_reason",
-    }).notNullable();
+    t.enu(
+      "reason",
+      ["spam", "harassment", "personal_information", "off_topic", "misinformation", "other"],
+      {
+        useNative: true,
+        enumName: "report_reason",
+      },
+    ).notNullable();
     t.text("details");
-    t.enu("status", ["open", "resolved", "dismissed"], { useNative: true, enumName: "report_status" })
+    t.enu("status", ["open", "resolved", "dismissed"], {
+      useNative: true,
+      enumName: "report_status",
+    })
       .notNullable()
       .defaultTo("open");
     t.timestamp("created_at", { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -378,7 +396,10 @@ export async function up(knex: Knex): Promise<void> {
       enumName: "import_source_kind",
     }).notNullable();
     t.text("source").notNullable();
-    t.enu("format", ["vip_xml", "vip_csv", "civicq_csv"], { useNative: true, enumName: "import_format" });
+    t.enu("format", ["vip_xml", "vip_csv", "civicq_csv"], {
+      useNative: true,
+      enumName: "import_format",
+    });
     t.text("schema_version");
     t.enu("status", ["queued", "running", "succeeded", "failed", "unchanged"], {
       useNative: true,

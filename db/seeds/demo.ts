@@ -43,16 +43,26 @@ const CITY = {
   name: { en: "City of Port Alder", es: "Ciudad de Port Alder" },
 };
 
-const ELECTION = {
-  slug: "general-2027",
-  name: {
-    en: "Harbor County General Election 2027",
-    es: "Elección General del Condado de Harbor 2027",
-  },
-  election_date: "2027-03-02",
-  // Midnight at the start of election day, Pacific time: the windows below count back from it.
-  electionDayStart: new Date("2027-03-02T00:00:00-08:00"),
-};
+/**
+ * The demo election is always upcoming: election day is the first Tuesday at least 60 days after
+ * the seed runs, so a demo (or a test run) never finds its question window already closed.
+ */
+function demoElection(now: Date) {
+  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 60));
+  day.setUTCDate(day.getUTCDate() + ((2 - day.getUTCDay() + 7) % 7));
+  const date = day.toISOString().slice(0, 10);
+  const year = day.getUTCFullYear();
+  return {
+    slug: `general-${year}`,
+    name: {
+      en: `Harbor County General Election ${year}`,
+      es: `Elección General del Condado de Harbor ${year}`,
+    },
+    election_date: date,
+    // Midnight at the start of election day, Pacific time: the windows below count back from it.
+    electionDayStart: new Date(`${date}T00:00:00-08:00`),
+  };
+}
 
 // All districts belong to the county: it runs the consolidated ballot, city contests included.
 // Kinds use VIP's DistrictType vocabulary.
@@ -802,7 +812,7 @@ const DEMO_VOTER_AUTHOR_SHARE = 0.03;
 const MAX_VOTES = 60;
 const BCRYPT_COST = 12;
 const INSERT_CHUNK = 1000;
-const PRNG_SEED = 20270302;
+const PRNG_SEED = 20261126;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -861,17 +871,17 @@ export async function seedDemo(db: Db): Promise<string> {
     return `${notice}\n${loginLines(accounts)}`;
   }
   const now = new Date();
-  if (now.getTime() >= questionsCloseAt().getTime()) {
-    throw new Error(`the demo election (${ELECTION.election_date}) is past: move its date forward`);
-  }
+  const election = demoElection(now);
   // Hashed before the transaction opens, so it is not held open for the second bcrypt takes.
   const passwordHashes = await Promise.all(
     accounts.map((account) => bcrypt.hash(account.password, BCRYPT_COST)),
   );
   const rng = mulberry32(PRNG_SEED);
-  const counts = await db.transaction((trx) => insertDemo(trx, rng, now, accounts, passwordHashes));
+  const counts = await db.transaction((trx) =>
+    insertDemo(trx, rng, now, election, accounts, passwordHashes),
+  );
   return [
-    `Loaded the demo election "${ELECTION.name.en}" (${COUNTY.slug}/${ELECTION.slug}):`,
+    `Loaded the demo election "${election.name.en}" (${COUNTY.slug}/${election.slug}):`,
     `  ${CONTESTS.length} contests, ${counts.candidates} candidates, ${counts.measures} ballot measures, ${counts.users} users`,
     `  ${counts.questions} questions (${counts.published} published, ${counts.pending} pending, ${counts.rejected} rejected), ${counts.votes} votes`,
     loginLines(accounts),
@@ -882,6 +892,7 @@ async function insertDemo(
   trx: Trx,
   rng: Rng,
   now: Date,
+  election: DemoElection,
   accounts: DemoAccount[],
   passwordHashes: string[],
 ) {
@@ -889,7 +900,7 @@ async function insertDemo(
   await trx("jurisdictions").insert({ ...CITY, parent_id: county.id });
   const countyId: string = county.id;
 
-  const electionId = await insertElection(trx, countyId, now);
+  const electionId = await insertElection(trx, countyId, now, election);
   const districtIds = await insertKeyed(trx, "electoral_districts", countyId, DISTRICTS);
   const partyIds = await insertKeyed(trx, "parties", countyId, PARTIES);
   const users = await insertUsers(trx, rng, now, countyId, accounts, passwordHashes);
@@ -923,28 +934,31 @@ async function insertDemo(
   };
 }
 
-/** A week before election day: candidates keep that week to answer the last questions. */
-function questionsCloseAt(): Date {
-  return new Date(ELECTION.electionDayStart.getTime() - 7 * DAY);
-}
+type DemoElection = ReturnType<typeof demoElection>;
 
-async function insertElection(trx: Trx, countyId: string, now: Date): Promise<string> {
+async function insertElection(
+  trx: Trx,
+  countyId: string,
+  now: Date,
+  election: DemoElection,
+): Promise<string> {
   const weekAgo = new Date(now.getTime() - 7 * DAY);
-  const [election] = await trx("elections")
+  const [row] = await trx("elections")
     .insert({
       jurisdiction_id: countyId,
-      slug: ELECTION.slug,
-      name: ELECTION.name,
-      election_date: ELECTION.election_date,
+      slug: election.slug,
+      name: election.name,
+      election_date: election.election_date,
       status: "questions_open",
       questions_open_at: weekAgo,
-      questions_close_at: questionsCloseAt(),
+      // a week before election day: candidates keep that week to answer the last questions
+      questions_close_at: new Date(election.electionDayStart.getTime() - 7 * DAY),
       answers_open_at: weekAgo,
-      answers_close_at: ELECTION.electionDayStart,
+      answers_close_at: election.electionDayStart,
       moderation_mode: "before_publishing",
     })
     .returning("id");
-  return election.id;
+  return row.id;
 }
 
 /** Inserts a keyed table of rows for the county; returns their ids under the same keys. */

@@ -23,7 +23,9 @@ describe("migrations on an empty database", () => {
       expect(await migrateToLatest(db, url)).toEqual(["20261126000001_domain_schema"]);
       expect(await pendingMigrations(db)).toEqual([]);
       expect(await rollback(db, true)).toEqual(["20261126000001_domain_schema"]);
-      const { rows } = await db.raw("select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> all(array['knex_migrations','knex_migrations_lock'])");
+      const { rows } = await db.raw(
+        "select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> all(array['knex_migrations','knex_migrations_lock'])",
+      );
       expect(rows[0].n).toBe(0);
     }
     expect(await migrateToLatest(db, url)).toHaveLength(1);
@@ -49,11 +51,15 @@ describe("domain schema", () => {
   });
 
   it("refuses to change or remove audit log rows, for every role", async () => {
-    const [row] = await db("audit_log").insert({ action: "test.event", details: { ok: true } }).returning("id");
-    await expect(db("audit_log").where({ id: row.id }).update({ action: "tampered" })).rejects.toThrow(
-      /audit_log is append-only: UPDATE is not allowed/,
+    const [row] = await db("audit_log")
+      .insert({ action: "test.event", details: { ok: true } })
+      .returning("id");
+    await expect(
+      db("audit_log").where({ id: row.id }).update({ action: "tampered" }),
+    ).rejects.toThrow(/audit_log is append-only: UPDATE is not allowed/);
+    await expect(db("audit_log").where({ id: row.id }).delete()).rejects.toThrow(
+      /append-only: DELETE/,
     );
-    await expect(db("audit_log").where({ id: row.id }).delete()).rejects.toThrow(/append-only: DELETE/);
     await expect(db.raw("truncate audit_log")).rejects.toThrow(/append-only: TRUNCATE/);
     const stored = await db("audit_log").where({ id: row.id }).first();
     expect(stored.action).toBe("test.event");
@@ -62,30 +68,47 @@ describe("domain schema", () => {
   it("counts one vote per voter per question exactly, however many arrive at once", async () => {
     const { electionId, contestId } = await createContest(db);
     const [question] = await db("questions")
-      .insert({ election_id: electionId, contest_id: contestId, body: "Will you fund more bus routes?", status: "published" })
+      .insert({
+        election_id: electionId,
+        contest_id: contestId,
+        body: "Will you fund more bus routes?",
+        status: "published",
+      })
       .returning("id");
     const voters = await Promise.all(Array.from({ length: 40 }, () => createUser(db)));
     // every voter votes three times concurrently; the database keeps one of each
     const attempts = voters.flatMap((userId) =>
       Array.from({ length: 3 }, () =>
-        db("question_votes").insert({ question_id: question.id, user_id: userId }).onConflict(["question_id", "user_id"]).ignore(),
+        db("question_votes")
+          .insert({ question_id: question.id, user_id: userId })
+          .onConflict(["question_id", "user_id"])
+          .ignore(),
       ),
     );
     await Promise.all(attempts);
     const stored = await db("questions").where({ id: question.id }).first("vote_count");
     expect(stored.vote_count).toBe(40);
     await db("question_votes").where({ question_id: question.id, user_id: voters[0] }).delete();
-    expect((await db("questions").where({ id: question.id }).first("vote_count")).vote_count).toBe(39);
+    expect((await db("questions").where({ id: question.id }).first("vote_count")).vote_count).toBe(
+      39,
+    );
   });
 
   it("keeps a deleted voter's votes counted, unlinked", async () => {
     const { electionId, contestId } = await createContest(db);
     const [question] = await db("questions")
-      .insert({ election_id: electionId, contest_id: contestId, body: "What is your plan for parks?", status: "published" })
+      .insert({
+        election_id: electionId,
+        contest_id: contestId,
+        body: "What is your plan for parks?",
+        status: "published",
+      })
       .returning("id");
     const userId = await createUser(db);
     await db("question_votes").insert({ question_id: question.id, user_id: userId });
     await db("users").where({ id: userId }).delete();
-    expect((await db("questions").where({ id: question.id }).first("vote_count")).vote_count).toBe(1);
+    expect((await db("questions").where({ id: question.id }).first("vote_count")).vote_count).toBe(
+      1,
+    );
   });
 });

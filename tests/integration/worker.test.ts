@@ -22,13 +22,18 @@ describe("worker", () => {
     submitQuestion(db, { ...contest, authorId: null, body, language: "en", status: "published" });
   const jobFor = async (questionId: string) =>
     // the public jobs view has no payload; the private table is the queue itself
-    (await db("graphile_worker._private_jobs").whereRaw("payload->>'questionId' = ?", [questionId]).first()) as
-      | JobRow
-      | undefined;
+    (await db("graphile_worker._private_jobs")
+      .whereRaw("payload->>'questionId' = ?", [questionId])
+      .first()) as JobRow | undefined;
   const embedded = async (questionId: string) =>
-    (await db("questions").where({ id: questionId }).whereNotNull("embedding").first("id")) !== undefined;
+    (await db("questions").where({ id: questionId }).whereNotNull("embedding").first("id")) !==
+    undefined;
   const startWorker = (shutdownMs: number) =>
-    startTs("worker/index.ts", { DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: String(shutdownMs), WORKER_CONCURRENCY: "1" });
+    startTs("worker/index.ts", {
+      DATABASE_URL: url,
+      SHUTDOWN_TIMEOUT_MS: String(shutdownMs),
+      WORKER_CONCURRENCY: "1",
+    });
 
   const openLocks: Array<{ isCompleted(): boolean; rollback(): Promise<unknown> }> = [];
   afterEach(async () => {
@@ -49,7 +54,11 @@ describe("worker", () => {
     const worker = startWorker(5_000);
     try {
       await waitFor(() => embedded(questionId), 20_000, "the embedding");
-      await waitFor(async () => (await jobFor(questionId)) === undefined, 5_000, "the job to complete");
+      await waitFor(
+        async () => (await jobFor(questionId)) === undefined,
+        5_000,
+        "the job to complete",
+      );
     } finally {
       worker.kill("SIGTERM");
       await exited(worker);
@@ -84,7 +93,9 @@ describe("worker", () => {
     await lock.rollback();
 
     // Released jobs retry with backoff; make it due now instead of waiting e seconds.
-    await db("graphile_worker._private_jobs").where({ id: job!.id }).update({ run_at: db.fn.now() });
+    await db("graphile_worker._private_jobs")
+      .where({ id: job!.id })
+      .update({ run_at: db.fn.now() });
     const second = startWorker(5_000);
     try {
       await waitFor(() => embedded(questionId), 20_000, "the retried embedding");

@@ -2,7 +2,8 @@ import { createDb, type Db } from "~/lib/db.server";
 import { migrateToLatest } from "../../db/schema";
 
 /** The server's admin URL (no database named): from TEST_POSTGRES_URL, else the local default. */
-export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name: string): string {
   const url = new URL(POSTGRES_URL);

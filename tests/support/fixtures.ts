@@ -5,7 +5,11 @@ import type { Db } from "~/lib/db.server";
 export async function createContest(db: Db) {
   const suffix = randomUUID().slice(0, 8);
   const [jurisdiction] = await db("jurisdictions")
-    .insert({ slug: `test-county-${suffix}`, name: { en: `Test County ${suffix}` }, kind: "county" })
+    .insert({
+      slug: `test-county-${suffix}`,
+      name: { en: `Test County ${suffix}` },
+      kind: "county",
+    })
     .returning("id");
   const [election] = await db("elections")
     .insert({
@@ -19,7 +23,11 @@ export async function createContest(db: Db) {
   const [contest] = await db("contests")
     .insert({ election_id: election.id, kind: "candidate", slug: "mayor", title: { en: "Mayor" } })
     .returning("id");
-  return { jurisdictionId: jurisdiction.id as string, electionId: election.id as string, contestId: contest.id as string };
+  return {
+    jurisdictionId: jurisdiction.id as string,
+    electionId: election.id as string,
+    contestId: contest.id as string,
+  };
 }
 
 export async function createUser(db: Db, email = `voter-${randomUUID()}@example.test`) {

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 
 /** Runs a TypeScript entry point (server.ts, worker/index.ts) the way `npm run dev` does. */
-export function startTs(entry: string, env: Record<string, string>): ChildProcess & { output: () => string } {
+export function startTs(
+  entry: string,
+  env: Record<string, string>,
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -13,7 +16,9 @@ export function startTs(entry: string, env: Record<string, string>): ChildProces
   return Object.assign(child, { output: () => output });
 }
 
-export async function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+export async function exited(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: string | null }> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return { code: child.exitCode, signal: child.signalCode };
   }
@@ -22,7 +27,11 @@ export async function exited(child: ChildProcess): Promise<{ code: number | null
 }
 
 /** Polls until `probe` returns a truthy value, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

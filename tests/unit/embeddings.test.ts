@@ -11,7 +11,9 @@ describe("built-in embeddings (offline)", () => {
   });
 
   it("rank a reworded duplicate far above an unrelated question", () => {
-    const question = hashingEmbedding("What will you do to lower rents and housing costs in the county?");
+    const question = hashingEmbedding(
+      "What will you do to lower rents and housing costs in the county?",
+    );
     const duplicate = hashingEmbedding("How will you lower housing costs and rents in our county?");
     const unrelated = hashingEmbedding("Should the sheriff's office get body cameras?");
     expect(cosine(question, duplicate)).toBeGreaterThan(0.6);

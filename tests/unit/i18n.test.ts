@@ -28,11 +28,15 @@ describe("message catalogues", () => {
 
 describe("language choice", () => {
   it("prefers the chosen language cookie over the browser's languages", () => {
-    expect(localeFromRequest(request({ Cookie: "a=1; lang=es", "Accept-Language": "en" }))).toBe("es");
+    expect(localeFromRequest(request({ Cookie: "a=1; lang=es", "Accept-Language": "en" }))).toBe(
+      "es",
+    );
   });
 
   it("falls back to the best supported Accept-Language, then English", () => {
-    expect(localeFromRequest(request({ "Accept-Language": "fr;q=0.9, es-MX;q=0.8, en;q=0.1" }))).toBe("es");
+    expect(
+      localeFromRequest(request({ "Accept-Language": "fr;q=0.9, es-MX;q=0.8, en;q=0.1" })),
+    ).toBe("es");
     expect(localeFromRequest(request({ "Accept-Language": "de" }))).toBe("en");
     expect(localeFromRequest(request({ Cookie: "lang=xx" }))).toBe("en");
   });

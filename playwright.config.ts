@@ -1,0 +1,57 @@
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the built app (`npm run build`) on a seeded database that
+ * scripts/test.mjs prepares and passes in E2E_DATABASE_URL. Debian's Chromium: Playwright's own
+ * browser download is not reachable here.
+ */
+const port = Number(process.env.E2E_PORT ?? 3210);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "tests/.artifacts/playwright.json" }]],
+  use: {
+    baseURL,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    // The voter on an old phone with JavaScript off: every voter flow must work here.
+    {
+      name: "no-js",
+      use: {
+        ...devices["Pixel 5"],
+        viewport: { width: 360, height: 640 },
+        javaScriptEnabled: false,
+      },
+    },
+    { name: "js", use: { ...devices["Desktop Chrome"] } },
+  ],
+  webServer: {
+    command: "node build/server.js",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    env: {
+      NODE_ENV: "test",
+      PORT: String(port),
+      APP_URL: baseURL,
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+      REDIS_URL: process.env.E2E_REDIS_URL ?? "redis://127.0.0.1:6379",
+      LOG_LEVEL: "warn",
+    },
+  },
+});
