@@ -3,7 +3,7 @@
  * Compression, long-lived caching of fingerprinted assets, a request id and a JSON log line for
  * every request, and a graceful stop on SIGTERM (in-flight requests finish, then the pools close).
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -14,10 +14,19 @@ import { config } from "~/lib/config.server";
 import { closeDb } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { closeRedis, redis } from "~/lib/redis.server";
+import {
+  FORM_BODY_LIMIT_BYTES,
+  isCrossSiteWrite,
+  securityHeaders,
+} from "~/lib/web-security.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
     requestId: string;
+    /** the client's address, as forwarded by a trusted proxy (TRUST_PROXY) */
+    clientIp: string | null;
+    /** the nonce the CSP allows scripts with on this response */
+    cspNonce: string;
   }
 }
 
@@ -50,6 +59,48 @@ const requestContext: RequestHandler = (req, res, next) => {
   next();
 };
 
+const appOrigin = new URL(settings.APP_URL).origin;
+
+/** Security headers with a fresh CSP nonce; refuses cross-site writes and oversized form bodies. */
+const webSecurity: RequestHandler = (req, res, next) => {
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.cspNonce = nonce;
+  res.set(securityHeaders(nonce, settings.APP_URL));
+  const ownOrigin = `${req.protocol}://${req.get("host")}`;
+  const crossSite = isCrossSiteWrite(
+    req.method,
+    {
+      origin: req.get("origin"),
+      referer: req.get("referer"),
+      secFetchSite: req.get("sec-fetch-site"),
+    },
+    [appOrigin, ownOrigin],
+  );
+  if (crossSite) {
+    log.warn(
+      { requestId: res.locals.requestId, origin: req.get("origin") },
+      "refused a cross-site write",
+    );
+    res
+      .status(403)
+      .type("text/plain")
+      .send(
+        "Forbidden: this form was sent from another site. / Prohibido: este formulario se envió desde otro sitio.",
+      );
+    return;
+  }
+  const type = req.get("content-type") ?? "";
+  const length = Number(req.get("content-length") ?? 0);
+  if (!type.startsWith("multipart/form-data") && length > FORM_BODY_LIMIT_BYTES) {
+    res
+      .status(413)
+      .type("text/plain")
+      .send("This form is too large to send. / Este formulario es demasiado grande para enviarlo.");
+    return;
+  }
+  next();
+};
+
 function trustProxy(value: string): boolean | number | string {
   if (value === "true" || value === "false") return value === "true";
   return /^\d+$/.test(value) ? Number(value) : value;
@@ -61,6 +112,7 @@ const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", trustProxy(settings.TRUST_PROXY));
 app.use(requestContext);
+app.use(webSecurity);
 app.use(compression());
 app.use(
   "/build",
@@ -72,7 +124,11 @@ app.all(
   createRequestHandler({
     build,
     mode: settings.NODE_ENV,
-    getLoadContext: (_req, res) => ({ requestId: res.locals.requestId as string }),
+    getLoadContext: (req, res) => ({
+      requestId: res.locals.requestId as string,
+      clientIp: req.ip ?? null,
+      cspNonce: res.locals.cspNonce as string,
+    }),
   }),
 );
 

@@ -13,15 +13,23 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { AccountNav } from "~/components/account-nav";
 import { LanguageSwitch } from "~/components/language-switch";
-import { translate, useT, type Locale } from "~/lib/i18n";
+import { useNonce } from "~/components/nonce";
+import { translate, useT, type Locale, type MessageKey } from "~/lib/i18n";
+import { getUser } from "~/lib/auth.server";
 import { localeFromRequest } from "~/lib/locale.server";
 import stylesheet from "~/tailwind.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return { locale: localeFromRequest(request), requestId: context.requestId };
+  const user = await getUser(request);
+  return {
+    locale: localeFromRequest(request),
+    requestId: context.requestId,
+    user: user ? { email: user.email, displayName: user.displayName } : null,
+  };
 }
 
 /** Only error pages use the root's meta; every page route sets its own title and description. */
@@ -49,6 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? "en";
   const hydrate = useHydrate();
+  const nonce = useNonce();
   const t = useT();
   return (
     <html lang={locale}>
@@ -70,7 +79,10 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link to="/" className="text-xl font-bold text-brand-dark" aria-label={t("nav.home")}>
               {t("site.name")}
             </Link>
-            <LanguageSwitch current={locale} />
+            <div className="flex flex-wrap items-center gap-4">
+              <AccountNav user={data?.user ?? null} />
+              <LanguageSwitch current={locale} />
+            </div>
           </div>
         </header>
         <main id="main" className="mx-auto max-w-3xl px-4 py-6">
@@ -78,8 +90,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         {hydrate ? (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         ) : null}
       </body>
@@ -91,19 +103,37 @@ export default function App() {
   return <Outlet />;
 }
 
+const ERROR_TEXT = {
+  400: { title: "error.badRequest.title", body: "error.badRequest.body" },
+  403: { title: "error.forbidden.title", body: "error.forbidden.body" },
+  404: { title: "error.notFound.title", body: "error.notFound.body" },
+  413: { title: "error.payloadTooLarge.title", body: "error.payloadTooLarge.body" },
+  429: { title: "error.tooManyRequests.title", body: "error.tooManyRequests.body" },
+  500: { title: "error.server.title", body: "error.server.body" },
+} as const satisfies Record<number, { title: MessageKey; body: MessageKey }>;
+
+function errorText(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return { status, ...(ERROR_TEXT[status as keyof typeof ERROR_TEXT] ?? ERROR_TEXT[500]) };
+}
+
+/** The one error-to-page mapping: refusals thrown by routes (lib/http.server) and crashes. */
 export function ErrorBoundary() {
   const error = useRouteError();
   const t = useT();
   const data = useRouteLoaderData<typeof loader>("root");
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
   const location = useLocation();
+  const { status, title, body } = errorText(error);
+  const retryAfterSeconds = isRouteErrorResponse(error)
+    ? Number(error.data?.retryAfterSeconds ?? 0)
+    : 0;
   return (
     <section aria-labelledby="error-title">
       <h1 id="error-title" className="mb-3 text-2xl font-bold">
-        {t(notFound ? "error.notFound.title" : "error.server.title")}
+        {t(title)}
       </h1>
-      <p className="mb-3">{t(notFound ? "error.notFound.body" : "error.server.body")}</p>
-      {!notFound && data?.requestId ? (
+      <p className="mb-3">{t(body, { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) })}</p>
+      {status >= 500 && data?.requestId ? (
         <p className="mb-3 text-sm text-slate-700">
           {t("error.reference", { requestId: data.requestId })}
         </p>

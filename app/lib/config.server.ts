@@ -57,6 +57,12 @@ const envSchema = z
     SMTP_URL: optionalUrl("smtp://127.0.0.1:1025"),
     MAIL_OUTBOX_DIR: z.string().min(1).default("var/outbox"),
     MAIL_FROM: z.string().min(3).default("CivicQ <no-reply@civicq.localhost>"),
+    GOOGLE_CLIENT_ID: z.string().trim().optional(),
+    GOOGLE_CLIENT_SECRET: z.string().trim().optional(),
+    // Google's endpoints; tests point them at a local OpenID Connect provider.
+    GOOGLE_AUTHORIZATION_ENDPOINT: z.url().default("https://accounts.google.com/o/oauth2/v2/auth"),
+    GOOGLE_TOKEN_ENDPOINT: z.url().default("https://oauth2.googleapis.com/token"),
+    GOOGLE_USERINFO_ENDPOINT: z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
     EMBEDDINGS_PROVIDER: z.enum(["hashing"]).default("hashing"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
@@ -67,6 +73,13 @@ const envSchema = z
         code: "custom",
         path: ["SESSION_SECRET"],
         message: "is required in production: at least 32 random characters",
+      });
+    }
+    if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.GOOGLE_CLIENT_ID ? "GOOGLE_CLIENT_SECRET" : "GOOGLE_CLIENT_ID"],
+        message: "is required when the other Google sign-in variable is set (set both, or neither)",
       });
     }
     if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {

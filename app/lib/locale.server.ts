@@ -32,10 +32,3 @@ export function localeCookie(locale: Locale, secure: boolean): string {
   if (secure) attributes.push("Secure");
   return attributes.join("; ");
 }
-
-/** A same-site path to return to after switching language; anything else goes home. */
-export function safeReturnPath(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\"))
-    return "/";
-  return value;
-}

@@ -9,6 +9,12 @@ import type { DbOrTransaction } from "./db.server";
 export const jobPayloads = {
   embed_question: z.object({ questionId: z.uuid() }),
   embed_missing_questions: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }),
+  send_email: z.object({
+    template: z.enum(["verify_email", "reset_password", "sign_in_code", "account_exists"]),
+    to: z.email(),
+    locale: z.enum(["en", "es"]).catch("en"),
+    params: z.record(z.string(), z.string()).default({}),
+  }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

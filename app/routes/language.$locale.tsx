@@ -1,7 +1,8 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { config } from "~/lib/config.server";
 import { isLocale } from "~/lib/i18n";
-import { localeCookie, safeReturnPath } from "~/lib/locale.server";
+import { safeReturnPath } from "~/lib/http.server";
+import { localeCookie } from "~/lib/locale.server";
 
 /** The language switch: a plain link, so it works without JavaScript. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

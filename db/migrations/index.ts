@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import * as domainSchema from "./20261126000001_domain_schema";
+import * as accounts from "./20261126000002_accounts";
 
 /**
  * Every migration, in order. An explicit list (not a directory scan) so the bundled server can
@@ -8,6 +9,7 @@ import * as domainSchema from "./20261126000001_domain_schema";
  */
 const migrations: Array<[string, Knex.Migration]> = [
   ["20261126000001_domain_schema", domainSchema],
+  ["20261126000002_accounts", accounts],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {

@@ -9,12 +9,12 @@
  * timestamps (relative to "now") differ.
  */
 import { randomUUID } from "node:crypto";
-import bcrypt from "bcryptjs";
 import type { Knex } from "knex";
 import pgvector from "pgvector";
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { hashingEmbedding } from "~/lib/embeddings.server";
+import { hashPassword } from "~/lib/password.server";
 import accountsJson from "./demo-accounts.json" with { type: "json" };
 
 type Language = "en" | "es";
@@ -810,7 +810,6 @@ const ADDRESSED_TO_CANDIDATE_SHARE = 0.2;
 /** The demo voter writes a few questions of their own (and casts no votes, to try it). */
 const DEMO_VOTER_AUTHOR_SHARE = 0.03;
 const MAX_VOTES = 60;
-const BCRYPT_COST = 12;
 const INSERT_CHUNK = 1000;
 const PRNG_SEED = 20261126;
 
@@ -824,7 +823,7 @@ const DAY = 24 * HOUR;
 
 const DemoAccounts = z.array(
   z.object({
-    role: z.enum(["clerk", "moderator", "candidate", "voter"]),
+    role: z.enum(["admin", "clerk", "moderator", "candidate", "voter"]),
     email: z.email().refine((email) => email === email.toLowerCase(), "must be lowercase"),
     // NIST SP 800-63B: at least 15 characters for a password that is the only factor.
     password: z.string().min(15),
@@ -874,7 +873,7 @@ export async function seedDemo(db: Db): Promise<string> {
   const election = demoElection(now);
   // Hashed before the transaction opens, so it is not held open for the second bcrypt takes.
   const passwordHashes = await Promise.all(
-    accounts.map((account) => bcrypt.hash(account.password, BCRYPT_COST)),
+    accounts.map((account) => hashPassword(account.password)),
   );
   const rng = mulberry32(PRNG_SEED);
   const counts = await db.transaction((trx) =>
@@ -1023,7 +1022,8 @@ async function insertUsers(
     ...accounts.map((account, i) => ({
       user_id: demoRows[i]!.id,
       role: account.role,
-      jurisdiction_id: countyId,
+      // the demo admin administers every jurisdiction
+      jurisdiction_id: account.role === "admin" ? null : countyId,
     })),
     ...voterRows.map((row) => ({ user_id: row.id, role: "voter", jurisdiction_id: countyId })),
   ]);

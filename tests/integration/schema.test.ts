@@ -20,15 +20,16 @@ describe("migrations on an empty database", () => {
 
   it("migrate, roll back everything and migrate again, twice in a row", async () => {
     for (let round = 0; round < 2; round++) {
-      expect(await migrateToLatest(db, url)).toEqual(["20261126000001_domain_schema"]);
+      const applied = await migrateToLatest(db, url);
+      expect(applied[0]).toBe("20261126000001_domain_schema");
       expect(await pendingMigrations(db)).toEqual([]);
-      expect(await rollback(db, true)).toEqual(["20261126000001_domain_schema"]);
+      expect((await rollback(db, true)).sort()).toEqual([...applied].sort());
       const { rows } = await db.raw(
         "select count(*)::int as n from pg_tables where schemaname = 'public' and tablename <> all(array['knex_migrations','knex_migrations_lock'])",
       );
       expect(rows[0].n).toBe(0);
     }
-    expect(await migrateToLatest(db, url)).toHaveLength(1);
+    expect((await migrateToLatest(db, url)).length).toBeGreaterThan(1);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import en from "~/i18n/en.json";
 import es from "~/i18n/es.json";
 import { translate } from "~/lib/i18n";
-import { localeFromRequest, safeReturnPath } from "~/lib/locale.server";
+import { safeReturnPath } from "~/lib/http.server";
+import { localeFromRequest } from "~/lib/locale.server";
 
 const request = (headers: Record<string, string>) => new Request("http://localhost/", { headers });
 

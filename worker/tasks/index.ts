@@ -1,6 +1,7 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
 import { db } from "~/lib/db.server";
 import { jobPayloads, type JobName, type JobPayload } from "~/lib/queue.server";
+import { deliverEmail } from "~/services/emails.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
 
 /** A task: its payload is parsed with the job catalogue's schema, then a service does the work. */
@@ -24,5 +25,8 @@ export const taskList = {
     const ids = await questionsMissingEmbedding(db(), limit);
     for (const id of ids) await embedQuestion(db(), id);
     if (ids.length) helpers.logger.info(`embedded ${ids.length} questions that had none`);
+  }),
+  send_email: task("send_email", async (payload) => {
+    await deliverEmail(payload);
   }),
 } satisfies Record<JobName, TaskList[string]>;

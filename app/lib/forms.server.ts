@@ -1,0 +1,44 @@
+import type { z } from "zod";
+import type { MessageKey } from "./i18n";
+
+/**
+ * Validation at the edge: a Zod schema per form, whose error messages are message keys
+ * (translated by the page). Returns the data, or field errors plus what the user typed
+ * (never passwords) so the form comes back filled in.
+ */
+export type FieldErrors = Partial<Record<string, MessageKey>>;
+export type FormResult<T> =
+  { ok: true; data: T } | { ok: false; errors: FieldErrors; values: Record<string, string> };
+
+const SECRET_FIELDS = /password|code|token/i;
+
+export function parseForm<Schema extends z.ZodType>(
+  schema: Schema,
+  form: FormData,
+): FormResult<z.output<Schema>> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form) {
+    // a repeated field keeps its first value; files are not part of these forms
+    if (typeof value === "string" && !(key in values)) values[key] = value;
+  }
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message as MessageKey;
+  }
+  const echoed = Object.fromEntries(
+    Object.entries(values).filter(([key]) => !SECRET_FIELDS.test(key)),
+  );
+  return { ok: false, errors, values: echoed };
+}
+
+/** Reads a form body, answering a 400 (not a 500) when the body is not a form at all. */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw Response.json({ reason: "badRequest" }, { status: 400 });
+  }
+}

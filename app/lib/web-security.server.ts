@@ -1,0 +1,58 @@
+/**
+ * Browser-facing protections applied to every response and every write, in one place
+ * (server.ts wires them in front of Remix). See docs/decisions/004-csrf-and-headers.md.
+ */
+
+/** Content-Security-Policy with a per-response nonce: no inline script without it, ever. */
+export function securityHeaders(nonce: string, appUrl: string): Record<string, string> {
+  const https = appUrl.startsWith("https:");
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+  return {
+    "Content-Security-Policy": csp,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy":
+      "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    ...(https ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
+  };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF defence by a strict origin check: a state-changing request must show it comes from one
+ * of our own origins through `Origin` (every current browser sends it on POST), else `Referer`,
+ * else `Sec-Fetch-Site: same-origin`. A request showing none of them is refused too.
+ */
+export function isCrossSiteWrite(
+  method: string,
+  headers: { origin?: string; referer?: string; secFetchSite?: string },
+  trustedOrigins: string[],
+): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return false;
+  const originOf = (value: string) => (URL.canParse(value) ? new URL(value).origin : "invalid");
+  if (headers.origin && headers.origin !== "null")
+    return !trustedOrigins.includes(originOf(headers.origin));
+  if (headers.referer) return !trustedOrigins.includes(originOf(headers.referer));
+  if (headers.secFetchSite) return headers.secFetchSite !== "same-origin";
+  return true;
+}
+
+/** Largest body a plain form may send; uploads (multipart, on their own routes) have their own limits. */
+export const FORM_BODY_LIMIT_BYTES = 64 * 1024;
