@@ -1,4 +1,9 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type {
+  HeadersFunction,
+  LinksFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+} from "@remix-run/node";
 import {
   Link,
   Links,
@@ -31,6 +36,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user: user ? { email: user.email, displayName: user.displayName } : null,
   };
 }
+
+/** A refusal's own headers (Retry-After on a 429, no-store) reach the error page's response. */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const kept = new Headers();
+  for (const name of ["Retry-After", "Cache-Control"]) {
+    const value = errorHeaders?.get(name);
+    if (value) kept.set(name, value);
+  }
+  return kept;
+};
 
 /** Only error pages use the root's meta; every page route sets its own title and description. */
 export const meta: MetaFunction<typeof loader> = ({ data, error }) => {

@@ -9,6 +9,7 @@
 import "./process-name"; // first, so every log line says it comes from the worker
 import { EventEmitter } from "node:events";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { Logger, parseCrontab, run, type WorkerEvents } from "graphile-worker";
 import { config } from "~/lib/config.server";
@@ -56,6 +57,19 @@ log.info(
 );
 
 let stopping = false;
+
+// Liveness for container orchestrators and tests: 200 while taking jobs, 503 once stopping.
+const health = settings.WORKER_HEALTH_PORT
+  ? http
+      .createServer((req, res) => {
+        if (req.url !== "/healthz") return void res.writeHead(404).end();
+        res
+          .writeHead(stopping ? 503 : 200, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ status: stopping ? "stopping" : "ok" }));
+      })
+      .listen(settings.WORKER_HEALTH_PORT, "127.0.0.1")
+  : null;
+
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
@@ -70,6 +84,7 @@ async function shutdown(signal: NodeJS.Signals) {
     await db().raw("select graphile_worker.force_unlock_workers(?::text[])", [[...lockHolders]]);
   }
   // A job released while its query waits could keep a pooled connection busy: don't wait forever.
+  health?.close();
   await Promise.race([closeDb(), delay(2_000)]);
   log.info({ outcome }, "worker stopped");
   process.exit(0);

@@ -65,6 +65,13 @@ const envSchema = z
     GOOGLE_USERINFO_ENDPOINT: z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
     EMBEDDINGS_PROVIDER: z.enum(["hashing"]).default("hashing"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    // When set, the worker answers GET /healthz on this port (container health checks, tests).
+    WORKER_HEALTH_PORT: z.coerce
+      .number({ error: "must be a port number from 1 to 65535" })
+      .int()
+      .min(1, { error: "must be a port number from 1 to 65535" })
+      .max(65535, { error: "must be a port number from 1 to 65535" })
+      .optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   })
   .superRefine((env, ctx) => {

@@ -10,7 +10,8 @@ export type RateLimitRule = { name: string; limit: number; windowSeconds: number
 
 export const RATE_LIMITS = {
   signInFailuresPerIp: { name: "sign-in-fail-ip", limit: 10, windowSeconds: 60 },
-  signUpPerIp: { name: "sign-up-ip", limit: 5, windowSeconds: 3600 },
+  // generous: a library or a school shares one address among many voters
+  signUpPerIp: { name: "sign-up-ip", limit: 30, windowSeconds: 3600 },
   emailPerAddress: { name: "email-address", limit: 5, windowSeconds: 3600 },
   emailPerIp: { name: "email-ip", limit: 20, windowSeconds: 3600 },
   codeAttemptsPerIp: { name: "code-ip", limit: 20, windowSeconds: 600 },

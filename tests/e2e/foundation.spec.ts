@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support";
 
 test.describe("home page", () => {
   test("lists the demo election in English, with no JavaScript shipped", async ({ page }) => {
