@@ -42,13 +42,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       "Google sign-in refused",
     );
     const refusal = REFUSALS[error.reason];
-    return data(
-      { message: refusal.message },
-      {
-        status: refusal.status,
-        headers: [["Cache-Control", "no-store"], ...spent.map((cookie) => ["Set-Cookie", cookie])],
-      },
-    );
+    const headers = new Headers({ "Cache-Control": "no-store" });
+    for (const cookie of spent) headers.append("Set-Cookie", cookie);
+    return data({ message: refusal.message }, { status: refusal.status, headers });
   }
   const response = await completeSignIn({
     user,
@@ -64,7 +60,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function GoogleSignInRefused() {
   const t = useT();
-  const { message } = useLoaderData<typeof loader>();
+  const { message } = useLoaderData<{ message: MessageKey }>();
   return (
     <section aria-labelledby="google-title" className="max-w-md">
       <h1 id="google-title" className="mb-4 text-2xl font-bold">

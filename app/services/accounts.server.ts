@@ -249,13 +249,11 @@ export async function requestSignInCode(
 }
 
 /** Signs in with an emailed code: single use, ten minutes, five tries. */
-export async function signInWithCode(
-  db: Db,
-  input: { email: string; code: string },
-  actor: Actor,
-): Promise<AccountUser> {
+export async function signInWithCode(db: Db, input: { email: string; code: string }, actor: Actor): Promise<AccountUser> {
   const email = normaliseEmail(input.email);
-  return db.transaction(async (trx) => {
+  // The outcome is decided inside the transaction but thrown after it commits: a wrong try must
+  // be counted (and audited) even though the sign-in fails.
+  const outcome = await db.transaction(async (trx) => {
     const user = await trx("users").where({ email }).first();
     const pending = user
       ? await trx("account_tokens")
@@ -267,40 +265,21 @@ export async function signInWithCode(
           .first()
       : undefined;
     if (!user || !pending) {
-      await audit(trx, actor, {
-        action: "auth.sign_in_failed",
-        details: { email, method: "email_code" },
-      });
-      throw new SignInError("invalid");
+      await audit(trx, actor, { action: "auth.sign_in_failed", details: { email, method: "email_code" } });
+      return null;
     }
     if (pending.token_hash !== codeHash(user.id, input.code.trim())) {
       const attempts = pending.attempts + 1;
-      await trx("account_tokens")
-        .where({ id: pending.id })
-        .update({ attempts, used_at: attempts >= CODE_ATTEMPTS ? trx.fn.now() : null });
-      await audit(trx, actor, {
-        action: "auth.sign_in_failed",
-        targetType: "user",
-        targetId: user.id,
-        details: { method: "email_code" },
-      });
-      throw new SignInError("invalid");
+      await trx("account_tokens").where({ id: pending.id }).update({ attempts, used_at: attempts >= CODE_ATTEMPTS ? trx.fn.now() : null });
+      await audit(trx, actor, { action: "auth.sign_in_failed", targetType: "user", targetId: user.id, details: { method: "email_code" } });
+      return null;
     }
     await trx("account_tokens").where({ id: pending.id }).update({ used_at: trx.fn.now() });
-    await trx("users")
-      .where({ id: user.id })
-      .update({
-        email_verified_at: user.email_verified_at ?? trx.fn.now(),
-        failed_sign_ins: 0,
-        locked_until: null,
-      });
-    return {
-      id: user.id,
-      email: user.email,
-      mfaEnabled: Boolean(user.mfa_enabled_at),
-      locale: user.locale,
-    };
+    await trx("users").where({ id: user.id }).update({ email_verified_at: user.email_verified_at ?? trx.fn.now(), failed_sign_ins: 0, locked_until: null });
+    return { id: user.id, email: user.email, mfaEnabled: Boolean(user.mfa_enabled_at), locale: user.locale } as AccountUser;
   });
+  if (!outcome) throw new SignInError("invalid");
+  return outcome;
 }
 
 /** Mails a reset link when the address has an account; says nothing either way. */

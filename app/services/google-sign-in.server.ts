@@ -183,7 +183,7 @@ if (googleSignInEnabled()) {
           // Lax: the browser returns from Google with a top-level GET, which must carry it.
           sameSite: "Lax",
           httpOnly: true,
-          secure: secureCookies(),
+          ...(secureCookies() ? { secure: true as const } : {}),
         },
       },
       async ({ tokens, request }) => {

@@ -42,8 +42,8 @@ export async function startOidcProvider(options: { redirectUri: string }): Promi
   const { default: Provider } = (await import("oidc-provider" as string)) as {
     default: ProviderConstructor;
   };
-  let handler: http.RequestListener | undefined;
-  const server = http.createServer((req, res) => handler!(req, res));
+  // listening first: the issuer URL, which the provider needs, names the port
+  const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -80,7 +80,7 @@ export async function startOidcProvider(options: { redirectUri: string }): Promi
       };
     },
   });
-  handler = provider.callback();
+  server.on("request", provider.callback());
 
   return {
     issuer,
@@ -126,6 +126,11 @@ export class CookieJar {
       else jar.set(name, value.join("="));
     }
     this.cookies.set(origin, jar);
+  }
+
+  set(url: string, name: string, value: string): void {
+    const origin = new URL(url).origin;
+    this.cookies.set(origin, (this.cookies.get(origin) ?? new Map()).set(name, value));
   }
 
   names(url: string): string[] {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { isCrossSiteWrite, securityHeaders } from "~/lib/web-security.server";
+
+const ours = ["https://civicq.example.org"];
+
+describe("cross-site write check (CSRF)", () => {
+  it("lets reads through from anywhere", () => {
+    expect(isCrossSiteWrite("GET", { origin: "https://evil.example" }, ours)).toBe(false);
+  });
+
+  it("accepts a post from our own origin, by Origin, Referer or Sec-Fetch-Site", () => {
+    expect(isCrossSiteWrite("POST", { origin: "https://civicq.example.org" }, ours)).toBe(false);
+    expect(isCrossSiteWrite("POST", { referer: "https://civicq.example.org/sign-in" }, ours)).toBe(false);
+    expect(isCrossSiteWrite("POST", { secFetchSite: "same-origin" }, ours)).toBe(false);
+  });
+
+  it("refuses a post from another site, a look-alike, or one that shows no origin at all", () => {
+    expect(isCrossSiteWrite("POST", { origin: "https://evil.example" }, ours)).toBe(true);
+    expect(isCrossSiteWrite("POST", { origin: "https://civicq.example.org.evil.example" }, ours)).toBe(true);
+    expect(isCrossSiteWrite("POST", { referer: "https://evil.example/civicq.example.org" }, ours)).toBe(true);
+    expect(isCrossSiteWrite("POST", { secFetchSite: "cross-site" }, ours)).toBe(true);
+    expect(isCrossSiteWrite("DELETE", {}, ours)).toBe(true);
+    expect(isCrossSiteWrite("POST", { origin: "null" }, ours)).toBe(true);
+  });
+});
+
+describe("security headers", () => {
+  it("allow scripts only with this response's nonce and forbid framing", () => {
+    const headers = securityHeaders("abc123", "https://civicq.example.org");
+    expect(headers["Content-Security-Policy"]).toContain("script-src 'self' 'nonce-abc123'");
+    expect(headers["Content-Security-Policy"]).not.toContain("unsafe-inline");
+    expect(headers["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
+  });
+
+  it("send HSTS only over https, where browsers honour it", () => {
+    expect(securityHeaders("n", "http://localhost:3000")["Strict-Transport-Security"]).toBeUndefined();
+  });
+});
