@@ -14,15 +14,18 @@ export function createDb(connectionString: string, poolMax = config().DATABASE_P
   });
 }
 
-let shared: Db | undefined;
+// Kept on globalThis: server.ts and the Remix build are separate bundles, each with its own copy
+// of this module, and they must share one pool (and close it together on shutdown).
+const SHARED = Symbol.for("civicq.db");
+type Holder = { [SHARED]?: Db };
 
 /** The process-wide database handle, created on first use. */
 export function db(): Db {
-  shared ??= createDb(config().DATABASE_URL);
-  return shared;
+  return ((globalThis as Holder)[SHARED] ??= createDb(config().DATABASE_URL));
 }
 
 export async function closeDb(): Promise<void> {
+  const shared = (globalThis as Holder)[SHARED];
+  delete (globalThis as Holder)[SHARED];
   await shared?.destroy();
-  shared = undefined;
 }

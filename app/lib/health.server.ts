@@ -1,7 +1,6 @@
-import { once } from "node:events";
 import { pendingMigrations } from "../../db/schema";
 import { db } from "./db.server";
-import { redis } from "./redis.server";
+import { connectedRedis, redis } from "./redis.server";
 
 type CheckResult = "ok" | "disabled" | string;
 export type Readiness = { ready: boolean; checks: Record<string, CheckResult> };
@@ -45,8 +44,7 @@ export async function checkReadiness(): Promise<Readiness> {
       const client = redis();
       if (!client) return "disabled";
       // Commands fail fast while disconnected; give a (re)connecting client the check's time.
-      if (client.status !== "ready") await once(client, "ready");
-      await client.ping();
+      await (await connectedRedis(client, CHECK_TIMEOUT_MS)).ping();
       return "ok";
     }),
   ]);

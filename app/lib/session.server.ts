@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { config } from "./config.server";
 import { db } from "./db.server";
 import { log } from "./log.server";
-import { redis } from "./redis.server";
+import { connectedRedis, redis } from "./redis.server";
 
 /**
  * Server-side sessions. The cookie holds only a random token; the server keeps the session
@@ -98,30 +98,36 @@ function fromRow(row: Record<string, unknown>): SessionRecord {
   };
 }
 
-function redisStore(client: NonNullable<ReturnType<typeof redis>>): SessionStore {
+function redisStore(raw: NonNullable<ReturnType<typeof redis>>): SessionStore {
+  // a session read or write right after start-up (or a reconnect) waits briefly for the connection
+  const ready = () => connectedRedis(raw);
   const key = (id: string) => `session:${id}`;
   const userKey = (userId: string) => `user-sessions:${userId}`;
+  const get = async (id: string) => {
+    const value = await (await ready()).get(key(id));
+    return value ? (JSON.parse(value) as SessionRecord) : null;
+  };
   return {
     async save(session) {
       const ttl = Math.max(1, session.expiresAt - Date.now());
-      await client
+      await (
+        await ready()
+      )
         .multi()
         .set(key(session.id), JSON.stringify(session), "PX", ttl)
         .sadd(userKey(session.userId), session.id)
         .pexpire(userKey(session.userId), SESSION_LIMITS.singleFactor.absoluteMs)
         .exec();
     },
-    async get(id) {
-      const raw = await client.get(key(id));
-      return raw ? (JSON.parse(raw) as SessionRecord) : null;
-    },
+    get,
     async destroy(id) {
-      const session = await this.get(id);
-      const multi = client.multi().del(key(id));
+      const session = await get(id);
+      const multi = (await ready()).multi().del(key(id));
       if (session) multi.srem(userKey(session.userId), id);
       await multi.exec();
     },
     async listForUser(userId) {
+      const client = await ready();
       const ids = await client.smembers(userKey(userId));
       if (ids.length === 0) return [];
       const values = await client.mget(ids.map(key));
@@ -133,6 +139,7 @@ function redisStore(client: NonNullable<ReturnType<typeof redis>>): SessionStore
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
     },
     async destroyForUser(userId, exceptId) {
+      const client = await ready();
       const ids = (await client.smembers(userKey(userId))).filter((id) => id !== exceptId);
       if (ids.length)
         await client

@@ -37,7 +37,10 @@ function deviceName(userAgent: string | null): string | null {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const [sessions, grants] = await Promise.all([listSessions(user.id), listGrants(db(), user.id)]);
+  const [sessions, grants] = await Promise.all([
+    listSessions(user.id),
+    listGrants(db(), { userId: user.id }),
+  ]);
   return {
     email: user.email,
     emailVerified: user.emailVerified,
@@ -55,8 +58,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const formatTime = (time: number, locale: Locale) =>
   new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
     timeZone: "UTC",
     timeZoneName: "short",
   }).format(time);

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { Field, FormMessage, SubmitButton } from "~/components/form";
 import { actorFrom, requireRole, ROLES } from "~/lib/auth.server";
@@ -20,10 +20,21 @@ import { grantRole, listGrants, revokeGrant } from "~/services/users.server";
 export const meta: MetaFunction = (args) => pageMeta(args, "admin.roles.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
+/** The account whose roles the list shows (?find=email); without one, the staff's roles. */
+const findParam = (request: Request) =>
+  new URL(request.url).searchParams.get("find")?.trim().slice(0, 254) ?? "";
+
+const rolesPage = (done: "granted" | "revoked", find: string) =>
+  `/admin/roles?${new URLSearchParams(find ? { done, find } : { done })}`;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin", null);
-  const [grants, jurisdictions] = await Promise.all([listGrants(db()), listJurisdictions(db())]);
-  return { grants, jurisdictions };
+  const find = findParam(request);
+  const [grants, jurisdictions] = await Promise.all([
+    listGrants(db(), find ? { email: find } : {}),
+    listJurisdictions(db()),
+  ]);
+  return { grants, jurisdictions, find };
 }
 
 const grantSchema = z
@@ -57,8 +68,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const outcome = await revokeGrant(db(), grantId.data, actor);
     if (outcome === "notFound") throw notFound();
     if (outcome === "soleAdmin")
-      return { errors: { form: "admin.roles.soleAdmin" } as FieldErrors };
-    return redirect("/admin/roles?done=revoked", { status: 303 });
+      return { errors: { form: "admin.roles.soleAdmin" } as FieldErrors, values: {} };
+    return redirect(rolesPage("revoked", findParam(request)), { status: 303 });
   }
   if (intent !== "grant") throw badRequest();
   const form = parseForm(grantSchema, body);
@@ -69,7 +80,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     actor,
   );
   if (problem) return { errors: GRANT_PROBLEMS[problem] as FieldErrors, values: form.data };
-  return redirect("/admin/roles?done=granted", { status: 303 });
+  // show the account's roles, the new one among them
+  return redirect(rolesPage("granted", form.data.email), { status: 303 });
 }
 
 function Select({
@@ -115,7 +127,7 @@ function Select({
 }
 
 export default function AdminRoles() {
-  const { grants, jurisdictions } = useLoaderData<typeof loader>();
+  const { grants, jurisdictions, find } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: FieldErrors = result?.errors ?? {};
   const values: Partial<Record<string, string>> = result && "values" in result ? result.values : {};
@@ -179,8 +191,24 @@ export default function AdminRoles() {
 
       <section aria-labelledby="grants-title">
         <h2 id="grants-title" className="mb-2 text-xl font-semibold">
-          {t("admin.roles.listHeading")}
+          {find ? t("admin.roles.listFor", { email: find }) : t("admin.roles.listHeading")}
         </h2>
+        <Form method="get" className="mb-4 max-w-md">
+          <Field
+            name="find"
+            type="email"
+            label="admin.roles.findLabel"
+            autoComplete="off"
+            defaultValue={find}
+          />
+          <SubmitButton>{t("admin.roles.find")}</SubmitButton>
+          {find ? (
+            <Link to="/admin/roles" className="ml-4 text-brand underline">
+              {t("admin.roles.showStaff")}
+            </Link>
+          ) : null}
+        </Form>
+        {grants.length === 0 ? <p>{t("admin.roles.noneFound")}</p> : null}
         <table className="w-full text-left">
           <thead>
             <tr className="border-b border-slate-300">

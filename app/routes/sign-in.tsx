@@ -14,7 +14,7 @@ import { useT } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import { hit, peek, RATE_LIMITS } from "~/lib/rate-limit.server";
 import { SignInError } from "~/services/accounts.server";
-import { authenticator, completeSignIn, withActor } from "~/services/sign-in.server";
+import { authenticatePassword, completeSignIn } from "~/services/sign-in.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "signIn.title", "signIn.description");
 
@@ -32,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request.clone());
   const email = String(form.get("email") ?? "").slice(0, 254);
   try {
-    const user = await authenticator.authenticate("password", withActor(request, actor));
+    const user = await authenticatePassword(request, actor);
     return completeSignIn({
       user,
       method: "password",

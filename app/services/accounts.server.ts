@@ -249,7 +249,11 @@ export async function requestSignInCode(
 }
 
 /** Signs in with an emailed code: single use, ten minutes, five tries. */
-export async function signInWithCode(db: Db, input: { email: string; code: string }, actor: Actor): Promise<AccountUser> {
+export async function signInWithCode(
+  db: Db,
+  input: { email: string; code: string },
+  actor: Actor,
+): Promise<AccountUser> {
   const email = normaliseEmail(input.email);
   // The outcome is decided inside the transaction but thrown after it commits: a wrong try must
   // be counted (and audited) even though the sign-in fails.
@@ -265,18 +269,54 @@ export async function signInWithCode(db: Db, input: { email: string; code: strin
           .first()
       : undefined;
     if (!user || !pending) {
-      await audit(trx, actor, { action: "auth.sign_in_failed", details: { email, method: "email_code" } });
+      await audit(trx, actor, {
+        action: "auth.sign_in_failed",
+        details: { email, method: "email_code" },
+      });
       return null;
     }
     if (pending.token_hash !== codeHash(user.id, input.code.trim())) {
       const attempts = pending.attempts + 1;
-      await trx("account_tokens").where({ id: pending.id }).update({ attempts, used_at: attempts >= CODE_ATTEMPTS ? trx.fn.now() : null });
-      await audit(trx, actor, { action: "auth.sign_in_failed", targetType: "user", targetId: user.id, details: { method: "email_code" } });
+      await trx("account_tokens")
+        .where({ id: pending.id })
+        .update({ attempts, used_at: attempts >= CODE_ATTEMPTS ? trx.fn.now() : null });
+      await audit(trx, actor, {
+        action: "auth.sign_in_failed",
+        targetType: "user",
+        targetId: user.id,
+        details: { method: "email_code" },
+      });
       return null;
     }
     await trx("account_tokens").where({ id: pending.id }).update({ used_at: trx.fn.now() });
-    await trx("users").where({ id: user.id }).update({ email_verified_at: user.email_verified_at ?? trx.fn.now(), failed_sign_ins: 0, locked_until: null });
-    return { id: user.id, email: user.email, mfaEnabled: Boolean(user.mfa_enabled_at), locale: user.locale } as AccountUser;
+    const firstProof = !user.email_verified_at;
+    await trx("users")
+      .where({ id: user.id })
+      .update({
+        email_verified_at: user.email_verified_at ?? trx.fn.now(),
+        // Whoever set a password before the address was proven may not be its owner
+        // (account pre-hijacking): the first proof of the mailbox drops that password.
+        ...(firstProof && user.password_hash ? { password_hash: null } : {}),
+        failed_sign_ins: 0,
+        locked_until: null,
+      });
+    if (firstProof)
+      await audit(
+        trx,
+        { ...actor, userId: user.id },
+        {
+          action: "account.email_verified",
+          targetType: "user",
+          targetId: user.id,
+          details: { method: "email_code", passwordRemoved: Boolean(user.password_hash) },
+        },
+      );
+    return {
+      id: user.id,
+      email: user.email,
+      mfaEnabled: Boolean(user.mfa_enabled_at),
+      locale: user.locale,
+    } as AccountUser;
   });
   if (!outcome) throw new SignInError("invalid");
   return outcome;

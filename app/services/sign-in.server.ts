@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
@@ -19,24 +20,22 @@ const passwordForm = z.object({
   password: z.string().min(1).max(1024),
 });
 
-/** The request's actor travels in a header-free way: strategies get it through this map. */
-const actors = new WeakMap<Request, Actor>();
-export function withActor(request: Request, actor: Actor): Request {
-  actors.set(request, actor);
-  return request;
-}
+// remix-auth hands strategies a copy of the request, so the actor (ip, request id) for the
+// audit log travels with the call instead.
+const passwordAttempt = new AsyncLocalStorage<Actor>();
 
 authenticator.use(
-  new FormStrategy(async ({ form, request }) => {
+  new FormStrategy(async ({ form }) => {
     const input = passwordForm.parse({ email: form.get("email"), password: form.get("password") });
-    return signInWithPassword(
-      db(),
-      input,
-      actors.get(request) ?? { userId: null, ip: null, requestId: null },
-    );
+    return signInWithPassword(db(), input, passwordAttempt.getStore()!);
   }),
   "password",
 );
+
+/** Checks the posted email and password; throws SignInError (or a Response) when they fail. */
+export function authenticatePassword(request: Request, actor: Actor): Promise<AccountUser> {
+  return passwordAttempt.run(actor, () => authenticator.authenticate("password", request));
+}
 
 /**
  * Starts the session after a successful first factor and redirects. With MFA on, the session

@@ -29,8 +29,8 @@ export async function isSoleAdmin(db: DbOrTransaction, userId: string): Promise<
 
 /**
  * Everything CivicQ holds about the user, for the data download. Secrets stay out: no password
- * hash, no TOTP secret, no token or recovery-code hashes (a session's id is its token's hash,
- * so sessions are listed without it). The export itself is audited, and included.
+ * hash, no TOTP secret, no token or recovery-code hashes, no unsubscribe tokens (a session's id
+ * is its token's hash, so sessions are listed without it). The export is audited, and included.
  */
 export async function exportUserData(
   db: Db,
@@ -38,42 +38,44 @@ export async function exportUserData(
   sessions: SessionRecord[],
   actor: Actor,
 ) {
-  return db.transaction(async (trx) => {
-    await audit(trx, actor, {
-      action: "account.data_exported",
-      targetType: "user",
-      targetId: userId,
-    });
-    const profile = await trx("users")
-      .where({ id: userId })
-      .first(
-        "id",
-        "email",
-        "email_verified_at",
-        "display_name",
-        "locale",
-        "mfa_enabled_at",
-        "password_changed_at",
-        "created_at",
-        "updated_at",
-        trx.raw("password_hash is not null as has_password"),
-      );
-    const [grants, identities, candidacies, questions, votes, reports, auditLog] =
-      await Promise.all([
-        trx("role_grants as g")
+  // one snapshot (repeatable read), so the parts of the file agree with each other
+  return db.transaction(
+    async (trx) => {
+      await audit(trx, actor, {
+        action: "account.data_exported",
+        targetType: "user",
+        targetId: userId,
+      });
+      return {
+        exportedAt: new Date().toISOString(),
+        profile: await trx("users")
+          .where({ id: userId })
+          .first(
+            "id",
+            "email",
+            "email_verified_at",
+            "display_name",
+            "locale",
+            "mfa_enabled_at",
+            "password_changed_at",
+            "created_at",
+            "updated_at",
+            trx.raw("password_hash is not null as has_password"),
+          ),
+        roleGrants: await trx("role_grants as g")
           .leftJoin("jurisdictions as j", "j.id", "g.jurisdiction_id")
           .where("g.user_id", userId)
           .orderBy("g.created_at")
           .select("g.role", "j.slug as jurisdiction", "g.created_at"),
-        trx("oauth_identities")
+        linkedSignIns: await trx("oauth_identities")
           .where({ user_id: userId })
           .orderBy("created_at")
           .select("provider", "subject", "created_at"),
-        trx("candidates")
+        candidacies: await trx("candidates")
           .where({ user_id: userId })
           .orderBy("created_at")
           .select("id", "contest_id", "ballot_name", "status", "created_at"),
-        trx("questions")
+        questions: await trx("questions")
           .where({ author_id: userId })
           .orderBy("created_at")
           .select(
@@ -87,15 +89,26 @@ export async function exportUserData(
             "vote_count",
             "created_at",
           ),
-        trx("question_votes")
+        votes: await trx("question_votes")
           .where({ user_id: userId })
           .orderBy("created_at")
           .select("question_id", "created_at"),
-        trx("user_reports")
+        follows: await trx("question_follows")
+          .where({ user_id: userId })
+          .orderBy("created_at")
+          .select("question_id", "notified_at", "created_at"),
+        reports: await trx("user_reports")
           .where({ reporter_id: userId })
           .orderBy("created_at")
           .select("id", "question_id", "answer_id", "reason", "details", "status", "created_at"),
-        trx("audit_log")
+        sessions: sessions.map(({ ip, userAgent, createdAt, lastSeenAt, expiresAt }) => ({
+          ip,
+          userAgent,
+          createdAt: new Date(createdAt).toISOString(),
+          lastSeenAt: new Date(lastSeenAt).toISOString(),
+          expiresAt: new Date(expiresAt).toISOString(),
+        })),
+        auditLog: await trx("audit_log")
           .where({ actor_id: userId })
           .orderBy("id")
           .select(
@@ -107,26 +120,10 @@ export async function exportUserData(
             "ip",
             "details",
           ),
-      ]);
-    return {
-      exportedAt: new Date().toISOString(),
-      profile,
-      roleGrants: grants,
-      linkedSignIns: identities,
-      candidacies,
-      questions,
-      votes,
-      reports,
-      sessions: sessions.map(({ ip, userAgent, createdAt, lastSeenAt, expiresAt }) => ({
-        ip,
-        userAgent,
-        createdAt: new Date(createdAt).toISOString(),
-        lastSeenAt: new Date(lastSeenAt).toISOString(),
-        expiresAt: new Date(expiresAt).toISOString(),
-      })),
-      auditLog,
-    };
-  });
+      };
+    },
+    { isolationLevel: "repeatable read" },
+  );
 }
 
 /**
@@ -159,13 +156,21 @@ export type GrantRow = {
   jurisdictionName: LocalizedText | null;
 };
 
-/** Every grant, or one account's. */
-export async function listGrants(db: DbOrTransaction, userId?: string): Promise<GrantRow[]> {
+/**
+ * Grants, filtered: one account's (by id or email), else the staff ones. Voter grants are
+ * left out of the unfiltered list: there is one per voter, far too many to read.
+ */
+export async function listGrants(
+  db: DbOrTransaction,
+  filter: { userId?: string; email?: string } = {},
+): Promise<GrantRow[]> {
   return db("role_grants as g")
     .join("users as u", "u.id", "g.user_id")
     .leftJoin("jurisdictions as j", "j.id", "g.jurisdiction_id")
     .modify((query) => {
-      if (userId) query.where("g.user_id", userId);
+      if (filter.userId) query.where("g.user_id", filter.userId);
+      else if (filter.email) query.where("u.email", normaliseEmail(filter.email));
+      else query.whereNot("g.role", "voter");
     })
     .orderBy([{ column: "u.email" }, { column: "g.role" }, { column: "j.slug" }])
     .select(

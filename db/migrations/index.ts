@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import * as domainSchema from "./20261126000001_domain_schema";
 import * as accounts from "./20261126000002_accounts";
+import * as voterFeatures from "./20261126000003_voter_features";
 
 /**
  * Every migration, in order. An explicit list (not a directory scan) so the bundled server can
@@ -10,6 +11,7 @@ import * as accounts from "./20261126000002_accounts";
 const migrations: Array<[string, Knex.Migration]> = [
   ["20261126000001_domain_schema", domainSchema],
   ["20261126000002_accounts", accounts],
+  ["20261126000003_voter_features", voterFeatures],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {

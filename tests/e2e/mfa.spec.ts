@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support";
 import { generate } from "otplib";
 import pg from "pg";
 import { hashPassword } from "../../app/lib/password.server";
@@ -96,11 +97,17 @@ test.describe("two-step sign-in", () => {
 
     await page.getByLabel("Six-digit code from the app").fill(await freshCode(email, secret));
     await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
-    const codes = await page.getByTestId("recovery-codes").getByRole("listitem").allTextContents();
-    expect(codes).toHaveLength(10);
+    const recoveryCodes = page.getByTestId("recovery-codes").getByRole("listitem");
+    const firstCodes = await recoveryCodes.allTextContents();
+    expect(firstCodes).toHaveLength(10);
     await page.getByRole("link", { name: "I have saved my codes" }).click();
     await expect(page.getByText("Two-step sign-in is on for your account.")).toBeVisible();
     await expect(page.getByText("Unused recovery codes: 10")).toBeVisible();
+    await page.getByRole("button", { name: "Get new recovery codes" }).click();
+    await expect(recoveryCodes).toHaveCount(10);
+    const codes = await recoveryCodes.allTextContents();
+    expect(codes).not.toContain(firstCodes[0]);
+    await page.getByRole("link", { name: "I have saved my codes" }).click();
     await signOut(page);
 
     // the password alone opens nothing; a fresh TOTP code finishes the sign-in
@@ -112,7 +119,10 @@ test.describe("two-step sign-in", () => {
     await expect(accountNav(page).getByRole("link", { name: email })).toBeVisible();
     await signOut(page);
 
+    // a code from before the regeneration no longer works; a new one does, once
     await signInWithPassword(page, email, PASSWORD);
+    await enterSecondFactor(page, firstCodes[1]!);
+    await expect(page.getByText("That code is not right, or was already used.")).toBeVisible();
     await enterSecondFactor(page, codes[0]!);
     await expect(accountNav(page).getByRole("link", { name: email })).toBeVisible();
     await signOut(page);

@@ -21,9 +21,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The built web app (build/server.js) as production runs it, on a port of its own. */
-async function startApp(env: Record<string, string>) {
-  const port = await freePort();
+/**
+ * The built web app (build/server.js) as production runs it, with `env` added (and no Google
+ * settings inherited), on `port` or a free one.
+ */
+async function startApp(env: Record<string, string>, port?: number) {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const inherited = { ...process.env };
   for (const name of Object.keys(inherited)) if (name.startsWith("GOOGLE_")) delete inherited[name];
@@ -35,7 +38,7 @@ async function startApp(env: Record<string, string>) {
       DATABASE_URL: inject("databaseUrl"),
       PORT: String(port),
       APP_URL: url,
-      REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -46,17 +49,20 @@ async function startApp(env: Record<string, string>) {
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`the app exited: ${output}`);
-      return fetch(`${url}/healthz`).then(
+      // ready, not just live: Redis connected, as a load balancer would wait for
+      return fetch(`${url}/readyz`).then(
         (response) => response.ok,
         () => false,
       );
     },
     20_000,
-    "the app to listen",
-  );
+    "the app to be ready",
+  ).catch((error: Error) => {
+    child.kill();
+    throw new Error(`${error.message}; its output: ${output}`);
+  });
   return {
     url,
-    output: () => output,
     stop: async () => {
       child.kill("SIGTERM");
       await exited(child);
@@ -76,11 +82,7 @@ describe("Google sign-in against a local OpenID Connect provider", () => {
     const port = await freePort();
     callbackUrl = `http://127.0.0.1:${port}/auth/google/callback`;
     provider = await startOidcProvider({ redirectUri: callbackUrl });
-    app = await startApp({
-      ...provider.env,
-      PORT: String(port),
-      APP_URL: `http://127.0.0.1:${port}`,
-    });
+    app = await startApp(provider.env, port);
   });
   afterAll(async () => {
     await app?.stop();
@@ -99,21 +101,20 @@ describe("Google sign-in against a local OpenID Connect provider", () => {
     if (options.locale) jar.set(app.url, "lang", options.locale);
     const start = await browse(jar, `${app.url}/auth/google`);
     expect(start.status).toBe(302);
-    const authorization = new URL(start.headers.get("Location")!);
-    const returnUrl = await signInAtProvider(jar, authorization.toString(), {
+    const returnUrl = await signInAtProvider(jar, start.headers.get("Location")!, {
       login,
       cancel: options.cancel,
       returnTo: callbackUrl,
     });
     const callback = await browse(jar, returnUrl);
-    return { jar, authorization, returnUrl, callback };
+    return { jar, returnUrl, callback };
   }
 
   const userByEmail = (email: string) => db("users").where({ email }).first();
   const identitiesOf = (userId: string) =>
     db("oauth_identities").where({ user_id: userId }).select("provider", "subject");
   const auditOf = (userId: string, action: string) =>
-    db("audit_log").where({ target_id: userId, action }).orderBy("created_at");
+    db("audit_log").where({ target_id: userId, action }).orderBy("id");
   const homePage = async (jar: CookieJar) => (await browse(jar, `${app.url}/`)).text();
 
   it("starts the flow with PKCE (S256), a state and only the scopes it needs", async () => {
@@ -140,7 +141,6 @@ describe("Google sign-in against a local OpenID Connect provider", () => {
     const email = `${login}@example.test`;
     provider.accounts.set(login, { email, emailVerified: true });
     const { jar, callback } = await signInWithGoogle(login);
-
     expect(callback.status).toBe(303);
     expect(callback.headers.get("Location")).toBe("/");
     expect(callback.headers.getSetCookie().some((line) => line.startsWith("__session="))).toBe(

@@ -17,8 +17,6 @@ const codeAt = (secret: string, steps = 0) =>
 
 let db: Db;
 beforeAll(() => {
-  // config() (for the recovery-code key) wants a database URL like the app has
-  process.env.DATABASE_URL ??= inject("databaseUrl");
   db = createDb(inject("databaseUrl"), 4);
 });
 afterAll(() => db.destroy());

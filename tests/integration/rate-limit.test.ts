@@ -17,7 +17,10 @@ describe.each([
     const { hit, peek } = await import("~/lib/rate-limit.server");
     const { redis } = await import("~/lib/redis.server");
     const client = redis();
-    if (client) await new Promise((resolve) => (client.status === "ready" ? resolve(null) : client.once("ready", resolve)));
+    if (client)
+      await new Promise((resolve) =>
+        client.status === "ready" ? resolve(null) : client.once("ready", resolve),
+      );
     const subject = randomUUID();
     for (let i = 0; i < 3; i++) expect((await hit(rule, subject)).allowed).toBe(true);
     expect((await peek(rule, subject)).allowed).toBe(false);

@@ -3,7 +3,8 @@ import { createDb } from "~/lib/db.server";
 import { createUser } from "../support/fixtures";
 
 const cookieHeader = (setCookie: string) => setCookie.split(";")[0]!;
-const requestWith = (setCookie: string) => new Request("http://localhost/", { headers: { Cookie: cookieHeader(setCookie) } });
+const requestWith = (setCookie: string) =>
+  new Request("http://localhost/", { headers: { Cookie: cookieHeader(setCookie) } });
 
 describe.each([
   ["Redis", "redis://127.0.0.1:6379"],
@@ -19,7 +20,10 @@ describe.each([
     const module = await import("~/lib/session.server");
     const { redis } = await import("~/lib/redis.server");
     const client = redis();
-    if (client) await new Promise((resolve) => (client.status === "ready" ? resolve(null) : client.once("ready", resolve)));
+    if (client)
+      await new Promise((resolve) =>
+        client.status === "ready" ? resolve(null) : client.once("ready", resolve),
+      );
     return module;
   }
   const noMfa = async () => false;
@@ -29,12 +33,22 @@ describe.each([
     const { startSession, readSession, SESSION_COOKIE } = await sessions();
     const userId = await createUser(testDb);
     const first = await startSession({ userId, mfaPassed: false, userHasMfa: false, ...meta });
-    expect(first.cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax; Max-Age=\\d+`));
+    expect(first.cookie).toMatch(
+      new RegExp(
+        `^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Lax; Max-Age=\\d+`,
+      ),
+    );
     const token = cookieHeader(first.cookie).split("=")[1]!;
     expect(first.session.id).not.toBe(token);
     expect((await readSession(requestWith(first.cookie), noMfa))?.userId).toBe(userId);
 
-    const second = await startSession({ userId, mfaPassed: false, userHasMfa: false, ...meta, previous: first.session });
+    const second = await startSession({
+      userId,
+      mfaPassed: false,
+      userHasMfa: false,
+      ...meta,
+      previous: first.session,
+    });
     expect(await readSession(requestWith(first.cookie), noMfa)).toBeNull();
     expect((await readSession(requestWith(second.cookie), noMfa))?.userId).toBe(userId);
   });
@@ -44,7 +58,9 @@ describe.each([
     const userId = await createUser(testDb);
     const phone = await startSession({ userId, mfaPassed: false, userHasMfa: false, ...meta });
     const laptop = await startSession({ userId, mfaPassed: false, userHasMfa: false, ...meta });
-    expect((await listSessions(userId)).map((s) => s.id).sort()).toEqual([phone.session.id, laptop.session.id].sort());
+    expect((await listSessions(userId)).map((s) => s.id).sort()).toEqual(
+      [phone.session.id, laptop.session.id].sort(),
+    );
     await endOtherSessions(userId, laptop.session.id);
     expect(await readSession(requestWith(phone.cookie), noMfa)).toBeNull();
     expect(await readSession(requestWith(laptop.cookie), noMfa)).not.toBeNull();
@@ -66,7 +82,21 @@ describe.each([
 
   it("ignore a forged or malformed cookie", async () => {
     const { readSession } = await sessions();
-    expect(await readSession(new Request("http://localhost/", { headers: { Cookie: "__session=forged-token-that-is-long-enough" } }), noMfa)).toBeNull();
-    expect(await readSession(new Request("http://localhost/", { headers: { Cookie: "__session=';drop table users;--" } }), noMfa)).toBeNull();
+    expect(
+      await readSession(
+        new Request("http://localhost/", {
+          headers: { Cookie: "__session=forged-token-that-is-long-enough" },
+        }),
+        noMfa,
+      ),
+    ).toBeNull();
+    expect(
+      await readSession(
+        new Request("http://localhost/", {
+          headers: { Cookie: "__session=';drop table users;--" },
+        }),
+        noMfa,
+      ),
+    ).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import net from "node:net";
 import { exited, waitFor } from "./processes";
 
@@ -48,13 +49,14 @@ export async function startApp(databaseUrl: string): Promise<App> {
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`the app exited early:\n${output}`);
-      return fetch(`${url}/healthz`).then(
+      // ready, not just alive: until Redis connects, every visitor looks signed out
+      return fetch(`${url}/readyz`).then(
         (response) => response.ok,
         () => false,
       );
     },
     20_000,
-    "the app to listen",
+    "the app to be ready",
   );
   return {
     url,
@@ -91,7 +93,13 @@ export async function signedIn(
   userId: string,
   options: { hasMfa: boolean; mfaPassed?: boolean; userAgent?: string },
 ): Promise<{ cookie: string; sessionId: string }> {
-  const { startSession } = await import("~/lib/session.server");
+  const [{ startSession }, { redis }] = await Promise.all([
+    import("~/lib/session.server"),
+    import("~/lib/redis.server"),
+  ]);
+  // the app's client refuses commands until connected (no offline queue): wait for it here
+  const client = redis()!;
+  if (client.status !== "ready") await once(client, "ready");
   const { session, cookie } = await startSession({
     userId,
     mfaPassed: options.mfaPassed ?? options.hasMfa,

@@ -12,7 +12,6 @@ export type TestAccount = { email: string; emailVerified: boolean };
 export type OidcProvider = {
   issuer: string;
   clientId: string;
-  clientSecret: string;
   /** The environment that points the app at this provider. */
   env: Record<string, string>;
   /** Accounts by login name (the subject, `sub`); a test sets each one before signing in. */
@@ -30,6 +29,7 @@ type ProviderConstructor = new (
     claims: Record<string, string[]>;
     cookies: { keys: string[] };
     features: { devInteractions: { enabled: boolean } };
+    ttl: Record<string, number>;
     findAccount: (
       ctx: unknown,
       id: string,
@@ -62,11 +62,20 @@ export async function startOidcProvider(options: { redirectUri: string }): Promi
         token_endpoint_auth_method: "client_secret_basic",
       },
     ],
-    // as Google does for every client using it; the test of a mismatched verifier relies on it
+    // required, so an app that stopped sending a code challenge fails the tests
     pkce: { required: () => true },
     claims: { openid: ["sub"], email: ["email", "email_verified"] },
     cookies: { keys: ["civicq-test-provider-cookie-key"] },
     features: { devInteractions: { enabled: true } },
+    // set, so the provider does not print a notice for each default it falls back to
+    ttl: {
+      AccessToken: 600,
+      AuthorizationCode: 60,
+      IdToken: 600,
+      Interaction: 600,
+      Session: 600,
+      Grant: 600,
+    },
     async findAccount(_ctx, id) {
       const account = accounts.get(id);
       if (!account) return undefined;
@@ -85,7 +94,6 @@ export async function startOidcProvider(options: { redirectUri: string }): Promi
   return {
     issuer,
     clientId,
-    clientSecret,
     env: {
       GOOGLE_CLIENT_ID: clientId,
       GOOGLE_CLIENT_SECRET: clientSecret,

@@ -10,14 +10,20 @@ describe("cross-site write check (CSRF)", () => {
 
   it("accepts a post from our own origin, by Origin, Referer or Sec-Fetch-Site", () => {
     expect(isCrossSiteWrite("POST", { origin: "https://civicq.example.org" }, ours)).toBe(false);
-    expect(isCrossSiteWrite("POST", { referer: "https://civicq.example.org/sign-in" }, ours)).toBe(false);
+    expect(isCrossSiteWrite("POST", { referer: "https://civicq.example.org/sign-in" }, ours)).toBe(
+      false,
+    );
     expect(isCrossSiteWrite("POST", { secFetchSite: "same-origin" }, ours)).toBe(false);
   });
 
   it("refuses a post from another site, a look-alike, or one that shows no origin at all", () => {
     expect(isCrossSiteWrite("POST", { origin: "https://evil.example" }, ours)).toBe(true);
-    expect(isCrossSiteWrite("POST", { origin: "https://civicq.example.org.evil.example" }, ours)).toBe(true);
-    expect(isCrossSiteWrite("POST", { referer: "https://evil.example/civicq.example.org" }, ours)).toBe(true);
+    expect(
+      isCrossSiteWrite("POST", { origin: "https://civicq.example.org.evil.example" }, ours),
+    ).toBe(true);
+    expect(
+      isCrossSiteWrite("POST", { referer: "https://evil.example/civicq.example.org" }, ours),
+    ).toBe(true);
     expect(isCrossSiteWrite("POST", { secFetchSite: "cross-site" }, ours)).toBe(true);
     expect(isCrossSiteWrite("DELETE", {}, ours)).toBe(true);
     expect(isCrossSiteWrite("POST", { origin: "null" }, ours)).toBe(true);
@@ -34,6 +40,8 @@ describe("security headers", () => {
   });
 
   it("send HSTS only over https, where browsers honour it", () => {
-    expect(securityHeaders("n", "http://localhost:3000")["Strict-Transport-Security"]).toBeUndefined();
+    expect(
+      securityHeaders("n", "http://localhost:3000")["Strict-Transport-Security"],
+    ).toBeUndefined();
   });
 });
