@@ -11,9 +11,11 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type RequestHandler } from "express";
 import { config } from "~/lib/config.server";
-import { closeDb } from "~/lib/db.server";
+import { closeDb, db } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import { httpMetrics, instrumentDb, instrumentQueue, metricsEndpoint } from "~/lib/metrics.server";
 import { closeRedis, redis } from "~/lib/redis.server";
+import { withRequestId } from "~/lib/request-context.server";
 import {
   FORM_BODY_LIMIT_BYTES,
   isCrossSiteWrite,
@@ -32,6 +34,8 @@ declare module "@remix-run/node" {
 
 const settings = config();
 redis(); // connect (or warn about the in-process fallback) at start-up, not on the first request
+instrumentDb(db());
+instrumentQueue(db());
 
 /** Trust an incoming X-Request-Id (set by our Nginx) only when it looks like an id. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -56,17 +60,18 @@ const requestContext: RequestHandler = (req, res, next) => {
       "request",
     );
   });
-  next();
+  // Jobs this request enqueues carry its id (app/lib/queue.server.ts).
+  withRequestId(requestId, next);
 };
-
-const appOrigin = new URL(settings.APP_URL).origin;
 
 /** Security headers with a fresh CSP nonce; refuses cross-site writes and oversized form bodies. */
 const webSecurity: RequestHandler = (req, res, next) => {
   const nonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
   res.set(securityHeaders(nonce, settings.APP_URL));
-  const ownOrigin = `${req.protocol}://${req.get("host")}`;
+  // The host the browser addressed (as Remix reads it, forwarded host first): a write must come
+  // from a page of that same origin. (Remix aborts a mismatched action with a 500; we answer 403.)
+  const ownOrigin = `${req.protocol}://${req.get("x-forwarded-host") ?? req.get("host")}`;
   const crossSite = isCrossSiteWrite(
     req.method,
     {
@@ -74,7 +79,7 @@ const webSecurity: RequestHandler = (req, res, next) => {
       referer: req.get("referer"),
       secFetchSite: req.get("sec-fetch-site"),
     },
-    [appOrigin, ownOrigin],
+    [ownOrigin],
   );
   if (crossSite) {
     log.warn(
@@ -111,6 +116,11 @@ const build = (await import(pathToFileURL(path.resolve("build/index.js")).href))
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", trustProxy(settings.TRUST_PROXY));
+// First, so scrapes are neither logged nor counted as traffic.
+app.get(
+  "/metrics",
+  metricsEndpoint({ allow: settings.METRICS_ALLOW, token: settings.METRICS_TOKEN }),
+);
 app.use(requestContext);
 app.use(webSecurity);
 app.use(compression());
@@ -119,6 +129,7 @@ app.use(
   express.static("public/build", { immutable: true, maxAge: "1y", fallthrough: false }),
 );
 app.use(express.static("public", { maxAge: "1h" }));
+app.use(httpMetrics(build.routes));
 app.all(
   "*",
   createRequestHandler({

@@ -122,6 +122,7 @@ const ERROR_TEXT = {
   400: { title: "error.badRequest.title", body: "error.badRequest.body" },
   403: { title: "error.forbidden.title", body: "error.forbidden.body" },
   404: { title: "error.notFound.title", body: "error.notFound.body" },
+  405: { title: "error.notFound.title", body: "error.notFound.body" },
   413: { title: "error.payloadTooLarge.title", body: "error.payloadTooLarge.body" },
   429: { title: "error.tooManyRequests.title", body: "error.tooManyRequests.body" },
   500: { title: "error.server.title", body: "error.server.body" },

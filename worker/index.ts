@@ -16,6 +16,13 @@ import { config } from "~/lib/config.server";
 import { setTimeout as delay } from "node:timers/promises";
 import { closeDb, db } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import {
+  instrumentDb,
+  logQueueDepth,
+  observeJobs,
+  registry,
+  scrapeAllowed,
+} from "~/lib/metrics.server";
 import { taskList } from "./tasks/index";
 
 const settings = config();
@@ -37,6 +44,8 @@ const workerLogger = new Logger((scope) => {
 const events: WorkerEvents = new EventEmitter();
 const lockHolders = new Set<string>();
 events.on("pool:create", ({ workerPool }) => lockHolders.add(workerPool.id));
+observeJobs(events);
+instrumentDb(db());
 
 const runner = await run({
   events,
@@ -58,21 +67,34 @@ log.info(
 
 let stopping = false;
 
+// The backlog for CloudWatch (see logQueueDepth), now and every minute.
+void logQueueDepth(db());
+const queueReport = setInterval(() => void logQueueDepth(db()), 60_000);
+
 // Liveness for container orchestrators and tests: 200 while taking jobs, 503 once stopping.
+// Also the worker's Prometheus metrics, for the same scrapers as the web app's.
+const mayScrape = scrapeAllowed({ allow: settings.METRICS_ALLOW, token: settings.METRICS_TOKEN });
 const health = settings.WORKER_HEALTH_PORT
   ? http
       .createServer((req, res) => {
+        if (req.url === "/metrics" && mayScrape(req)) {
+          return void registry.metrics().then(
+            (body) => res.writeHead(200, { "Content-Type": registry.contentType }).end(body),
+            () => res.writeHead(500).end(),
+          );
+        }
         if (req.url !== "/healthz") return void res.writeHead(404).end();
         res
           .writeHead(stopping ? 503 : 200, { "Content-Type": "application/json" })
           .end(JSON.stringify({ status: stopping ? "stopping" : "ok" }));
       })
-      .listen(settings.WORKER_HEALTH_PORT, "127.0.0.1")
+      .listen(settings.WORKER_HEALTH_PORT, settings.WORKER_HEALTH_HOST)
   : null;
 
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
+  clearInterval(queueReport);
   log.info({ signal, graceMs: settings.SHUTDOWN_TIMEOUT_MS }, "stopping: running jobs may finish");
   const graceful = runner.stop(`received ${signal}`).then(() => "finished" as const);
   const outcome = await Promise.race([

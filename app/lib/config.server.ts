@@ -26,6 +26,26 @@ const optionalUrl = (example: string) =>
     )
     .optional();
 
+/** Loopback and the private ranges: a scraper inside the same host or network. */
+const DEFAULT_METRICS_ALLOW = "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
+
+const cidrList = z
+  .string()
+  .default(DEFAULT_METRICS_ALLOW)
+  .transform((value) =>
+    value
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.union([z.cidrv4(), z.cidrv6()], {
+        error: "must be a comma-separated list of CIDR ranges such as 10.0.0.0/8,::1/128",
+      }),
+    ),
+  );
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -72,7 +92,18 @@ const envSchema = z
       .min(1, { error: "must be a port number from 1 to 65535" })
       .max(65535, { error: "must be a port number from 1 to 65535" })
       .optional(),
+    // Loopback by default; 0.0.0.0 lets a Prometheus on another host or container scrape it.
+    WORKER_HEALTH_HOST: z.union([z.ipv4(), z.ipv6()]).default("127.0.0.1"),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+    // Who may read GET /metrics: direct (unproxied) connections from these ranges, and/or anyone
+    // presenting this bearer token.
+    METRICS_ALLOW: cidrList,
+    METRICS_TOKEN: z
+      .string()
+      .trim()
+      .transform((value) => value || undefined)
+      .pipe(z.string().min(16, { error: "must be at least 16 characters" }).optional())
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && (env.SESSION_SECRET?.length ?? 0) < 32) {

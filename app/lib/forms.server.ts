@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { MessageKey } from "./i18n";
+import { isMessageKey, type MessageKey } from "./i18n";
 
 /**
  * Validation at the edge: a Zod schema per form, whose error messages are message keys
@@ -26,7 +26,9 @@ export function parseForm<Schema extends z.ZodType>(
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? "form");
-    errors[field] ??= issue.message as MessageKey;
+    // a schema without its own message for this case (a missing field, a wrong type) still
+    // gets a sentence the user can read, never zod's English default
+    errors[field] ??= isMessageKey(issue.message) ? issue.message : "form.invalid";
   }
   const echoed = Object.fromEntries(
     Object.entries(values).filter(([key]) => !SECRET_FIELDS.test(key)),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { DbOrTransaction } from "./db.server";
+import { currentRequestId } from "./request-context.server";
 
 /**
  * The job catalogue: every job the app or the worker can enqueue, with the Zod schema of its
@@ -27,7 +28,12 @@ export type EnqueueOptions = {
   maxAttempts?: number;
   priority?: number;
   queueName?: string;
+  /** The request that caused the job, for its logs; defaults to the request being served. */
+  requestId?: string;
 };
+
+/** Reserved payload key carrying the request id; the worker strips it before parsing. */
+export const REQUEST_ID_KEY = "_requestId";
 
 /** Default retries: backoff is exponential (exp(min(10, attempt)) s), so 10 attempts ≈ 1.5 h. */
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -43,13 +49,14 @@ export async function enqueue<Name extends JobName>(
   options: EnqueueOptions = {},
 ): Promise<void> {
   const parsed = jobPayloads[name].parse(payload);
+  const requestId = options.requestId ?? currentRequestId();
   await db.raw(
     `select graphile_worker.add_job(
        identifier => ?, payload => ?::json, queue_name => ?, run_at => ?,
        max_attempts => ?, job_key => ?, priority => ?)`,
     [
       name,
-      JSON.stringify(parsed),
+      JSON.stringify(requestId ? { ...parsed, [REQUEST_ID_KEY]: requestId } : parsed),
       options.queueName ?? null,
       options.runAt ?? null,
       options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,

@@ -14,6 +14,7 @@ import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
 import { badRequest, notFound } from "~/lib/http.server";
 import { localized, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
+import { normaliseEmail } from "~/services/accounts.server";
 import { listJurisdictions } from "~/services/roles.server";
 import { grantRole, listGrants, revokeGrant } from "~/services/users.server";
 
@@ -81,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
   if (problem) return { errors: GRANT_PROBLEMS[problem] as FieldErrors, values: form.data };
   // show the account's roles, the new one among them
-  return redirect(rolesPage("granted", form.data.email), { status: 303 });
+  return redirect(rolesPage("granted", normaliseEmail(form.data.email)), { status: 303 });
 }
 
 function Select({

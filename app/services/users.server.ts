@@ -12,10 +12,12 @@ import { normaliseEmail } from "./accounts.server";
 
 /** Users holding an admin grant over every jurisdiction: the ones who can hand out roles. */
 async function globalAdminIds(trx: DbOrTransaction): Promise<string[]> {
-  // Locks the grants: two admins leaving at once must not both see the other one stay.
+  // In a transaction, locks them (always in one order): two admins leaving at once must not
+  // both count the other one as staying.
   const rows = await trx("role_grants")
     .where({ role: "admin" })
     .whereNull("jurisdiction_id")
+    .orderBy("id")
     .forUpdate()
     .select("user_id");
   return rows.map((row: { user_id: string }) => row.user_id);
@@ -229,11 +231,12 @@ export async function revokeGrant(
   actor: Actor,
 ): Promise<"revoked" | "notFound" | "soleAdmin"> {
   return db.transaction(async (trx) => {
+    // the admin grants first, then this one: the order every revoke and deletion locks in
+    const admins = await globalAdminIds(trx);
     const grant = await trx("role_grants").where({ id: grantId }).forUpdate().first();
     if (!grant) return "notFound";
-    if (grant.role === "admin" && grant.jurisdiction_id === null) {
-      const admins = await globalAdminIds(trx);
-      if (admins.length === 1) return "soleAdmin";
+    if (grant.role === "admin" && grant.jurisdiction_id === null && admins.length === 1) {
+      return "soleAdmin";
     }
     await trx("role_grants").where({ id: grantId }).delete();
     await audit(trx, actor, {

@@ -194,7 +194,7 @@ describe("account data", () => {
 
     const unknown = await app.request("/admin/roles", {
       cookie: admin.cookie,
-      form: { intent: "grant", email: "nobody@example.test", role: "clerk", jurisdictionId: "" },
+      form: { intent: "grant", email: "nobody@example.test", role: "admin", jurisdictionId: "" },
     });
     expect(unknown.status).toBe(200);
     expect(await unknown.text()).toContain("No account uses this email address");

@@ -12,10 +12,12 @@ describe.each([
 
   it("allows the limit, refuses the next with a retry time, and counts subjects apart", async () => {
     vi.resetModules();
+    await (await import("~/lib/redis.server")).closeRedis(); // the client lives on globalThis
+    vi.resetModules();
     vi.stubEnv("REDIS_URL", redisUrl);
     vi.stubEnv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres");
     const { hit, peek } = await import("~/lib/rate-limit.server");
-    const { redis } = await import("~/lib/redis.server");
+    const { closeRedis, redis } = await import("~/lib/redis.server");
     const client = redis();
     if (client)
       await new Promise((resolve) =>
@@ -29,6 +31,6 @@ describe.each([
     expect(refused.retryAfterSeconds).toBeGreaterThan(0);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect((await hit(rule, randomUUID())).allowed).toBe(true);
-    await client?.quit();
+    await closeRedis();
   });
 });

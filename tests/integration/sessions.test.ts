@@ -11,9 +11,14 @@ describe.each([
   ["Postgres", ""],
 ])("server-side sessions in %s", (_name, redisUrl) => {
   const testDb = createDb(inject("databaseUrl"), 2);
-  afterAll(() => testDb.destroy());
+  afterAll(async () => {
+    await testDb.destroy();
+    await (await import("~/lib/redis.server")).closeRedis();
+  });
 
   async function sessions() {
+    vi.resetModules();
+    await (await import("~/lib/redis.server")).closeRedis(); // the client lives on globalThis
     vi.resetModules();
     vi.stubEnv("REDIS_URL", redisUrl);
     vi.stubEnv("DATABASE_URL", inject("databaseUrl"));

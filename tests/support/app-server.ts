@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import net from "node:net";
 import { exited, waitFor } from "./processes";
 
@@ -93,13 +92,7 @@ export async function signedIn(
   userId: string,
   options: { hasMfa: boolean; mfaPassed?: boolean; userAgent?: string },
 ): Promise<{ cookie: string; sessionId: string }> {
-  const [{ startSession }, { redis }] = await Promise.all([
-    import("~/lib/session.server"),
-    import("~/lib/redis.server"),
-  ]);
-  // the app's client refuses commands until connected (no offline queue): wait for it here
-  const client = redis()!;
-  if (client.status !== "ready") await once(client, "ready");
+  const { startSession } = await import("~/lib/session.server");
   const { session, cookie } = await startSession({
     userId,
     mfaPassed: options.mfaPassed ?? options.hasMfa,

@@ -1,16 +1,22 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
 import { db } from "~/lib/db.server";
-import { jobPayloads, type JobName, type JobPayload } from "~/lib/queue.server";
+import { jobPayloads, REQUEST_ID_KEY, type JobName, type JobPayload } from "~/lib/queue.server";
 import { deliverEmail } from "~/services/emails.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
 
-/** A task: its payload is parsed with the job catalogue's schema, then a service does the work. */
+/**
+ * A task: its payload is parsed with the job catalogue's schema, then a service does the work.
+ * The id of the request that enqueued the job (if any) is logged, then left out of the payload.
+ */
 function task<Name extends JobName>(
   name: Name,
   run: (payload: JobPayload<Name>, helpers: JobHelpers) => Promise<void>,
 ) {
   return async (raw: unknown, helpers: JobHelpers) => {
-    const payload = jobPayloads[name].parse(raw ?? {}) as JobPayload<Name>;
+    const { [REQUEST_ID_KEY]: requestId, ...fields } = (raw ?? {}) as Record<string, unknown>;
+    if (typeof requestId === "string")
+      helpers.logger.info("job enqueued by request", { requestId });
+    const payload = jobPayloads[name].parse(fields) as JobPayload<Name>;
     await run(payload, helpers);
   };
 }
