@@ -55,7 +55,7 @@ const requestContext: RequestHandler = (req, res, next) => {
         path: req.path,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 10) / 10,
-        ip: req.ip,
+        ip: clientIp(req.ip),
       },
       "request",
     );
@@ -106,6 +106,11 @@ const webSecurity: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** The client's address as people write it: IPv4 without the IPv6-mapped prefix. */
+function clientIp(ip: string | undefined): string | null {
+  return ip ? ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "") : null;
+}
+
 function trustProxy(value: string): boolean | number | string {
   if (value === "true" || value === "false") return value === "true";
   return /^\d+$/.test(value) ? Number(value) : value;
@@ -137,7 +142,7 @@ app.all(
     mode: settings.NODE_ENV,
     getLoadContext: (req, res) => ({
       requestId: res.locals.requestId as string,
-      clientIp: req.ip ?? null,
+      clientIp: clientIp(req.ip),
       cspNonce: res.locals.cspNonce as string,
     }),
   }),
