@@ -1,6 +1,6 @@
 # CivicQ: one image, two processes.
 #   web (default):  docker run IMAGE
-#   worker:         docker run IMAGE node --enable-source-maps build/worker.js   (or: npm run worker)
+#   worker:         docker run IMAGE node --max-semi-space-size=8 --max-old-space-size=192 --enable-source-maps build/worker.js   (or: npm run worker)
 #   migrations:     docker run IMAGE npm run db:migrate
 # Every stage starts from the same pinned base, so the native bits npm installs in prod-deps
 # (esbuild's binary, which tsx needs for db:migrate) match the runtime exactly.
@@ -50,6 +50,8 @@ COPY --from=build /app/public ./public
 COPY db ./db
 COPY app ./app
 COPY worker/crontab ./worker/crontab
+# npm scripts run through scripts/node24.sh (a no-op here: the image's node is 24).
+COPY scripts/node24.sh ./scripts/node24.sh
 
 # var/ holds local storage and the mail outbox when STORAGE_DRIVER=local / no SMTP_URL.
 RUN mkdir -p var/storage var/outbox && chown -R node:node var

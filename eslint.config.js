@@ -13,6 +13,7 @@ export default tseslint.config(
       "playwright-report/**",
       "var/**",
       "tests/.artifacts/**",
+      "deploy/aws/cdk.out/**",
     ],
   },
   js.configs.recommended,
@@ -32,7 +33,23 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright fixtures take `({}, use)`: neither an empty pattern by mistake nor a React hook.
+    files: ["tests/e2e/**/*.ts"],
+    rules: { "no-empty-pattern": "off", "react-hooks/rules-of-hooks": "off" },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+  },
+  // public/enhance.js runs in the browser: its globals, not Node's
+  {
+    files: ["public/**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ["document", "window", "EventSource", "URLSearchParams", "FormData", "fetch"].map(
+          (name) => [name, "readonly"],
+        ),
+      ),
+    },
   },
 );

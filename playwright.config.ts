@@ -59,7 +59,7 @@ export default defineConfig({
       env: { MAIL_SINK_SMTP_PORT: String(ports.smtp), MAIL_SINK_HTTP_PORT: String(ports.mailApi) },
     },
     {
-      command: "node build/worker.js",
+      command: "node --max-semi-space-size=8 --max-old-space-size=192 build/worker.js",
       url: `http://127.0.0.1:${ports.workerHealth}/healthz`,
       reuseExistingServer: false,
       env: {

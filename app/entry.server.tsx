@@ -1,16 +1,19 @@
 import { PassThrough } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { log } from "~/lib/log.server";
 
 const ABORT_DELAY_MS = 5_000;
 
 /**
- * Renders the whole document before sending it (`onAllReady`): our pages do not stream
- * suspense boundaries, and a complete document is what no-JavaScript visitors and caches need.
- * The CSP nonce from server.ts reaches `<Scripts>` through NonceProvider.
+ * Renders the whole document before sending it (`onAllReady`) and sends it as one body: our
+ * pages do not stream suspense boundaries, a complete document is what no-JavaScript visitors
+ * and caches need, and one body compresses as one gzip stream (a stream flushed per chunk
+ * came out nearly twice as large). The CSP nonce from server.ts reaches `<Scripts>` through
+ * NonceProvider.
  */
 export default function handleRequest(
   request: Request,
@@ -34,21 +37,30 @@ export default function handleRequest(
         nonce: loadContext.cspNonce,
         onAllReady() {
           const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.append("Vary", "Cookie");
-          responseHeaders.append("Vary", "Accept-Language");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: failed ? 500 : responseStatusCode,
-            }),
-          );
           pipe(body);
+          buffer(body).then((html) => {
+            responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+            responseHeaders.set("Content-Length", String(html.byteLength));
+            responseHeaders.append("Vary", "Cookie");
+            responseHeaders.append("Vary", "Accept-Language");
+            resolve(
+              new Response(html, {
+                headers: responseHeaders,
+                status: failed ? 500 : responseStatusCode,
+              }),
+            );
+          }, reject);
         },
         onShellError: reject,
         onError(error: unknown) {
           failed = true;
-          console.error(error);
+          log.error(
+            {
+              err: error instanceof Error ? error.stack : String(error),
+              requestId: loadContext.requestId,
+            },
+            "render failed",
+          );
         },
       },
     );

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts the system parts CivicQ needs on a Debian bookworm machine like ours:
 # ffmpeg, the pgvector extension (built from Debian trixie's source), and for the tests chromium,
-# nginx and docker-compose (skipped with CIVICQ_RUNTIME_ONLY=1); then makes sure PostgreSQL and
-# Redis answer. Safe to run again: each step is skipped when done.
+# nginx, docker-compose and promtool (skipped with CIVICQ_RUNTIME_ONLY=1); then makes sure
+# PostgreSQL and Redis answer. Safe to run again: each step is skipped when done.
 # Where it cannot act (not root, not Debian), it says exactly what to install instead.
 set -euo pipefail
 PG_MAJOR="${PG_MAJOR:-15}"
@@ -13,6 +13,8 @@ if [ "${CIVICQ_RUNTIME_ONLY:-}" != 1 ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
   command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+  # promtool checks deploy/monitoring's alert rules (Debian ships it in the prometheus package).
+  command -v promtool >/dev/null || need_apt+=(prometheus)
 fi
 command -v pg_ctlcluster >/dev/null || need_apt+=("postgresql-$PG_MAJOR")
 command -v redis-server >/dev/null || need_apt+=(redis-server)

@@ -18,7 +18,7 @@ npm run build --silent
 # The processes read .env themselves (variables already exported win).
 port="${PORT:-$(sed -n 's/^PORT=//p' .env | tail -n1)}"
 node --enable-source-maps build/server.js & app=$!
-node --enable-source-maps build/worker.js & worker=$!
+node --max-semi-space-size=8 --max-old-space-size=192 --enable-source-maps build/worker.js & worker=$!
 trap 'kill -TERM $app $worker 2>/dev/null; wait $app $worker 2>/dev/null' INT TERM EXIT
 
 url="http://localhost:${port:-3000}"

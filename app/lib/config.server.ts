@@ -46,6 +46,14 @@ const cidrList = z
     ),
   );
 
+/** A size in bytes, as a plain number (1073741824), with a default. */
+const byteCount = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number of bytes, such as 1073741824" })
+    .int({ error: "must be a whole number of bytes" })
+    .min(1, { error: "must be a number of bytes, such as 1073741824" })
+    .default(fallback);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -74,6 +82,23 @@ const envSchema = z
     S3_BUCKET: z.string().optional(),
     S3_REGION: z.string().default("us-east-1"),
     S3_ENDPOINT: optionalUrl("http://127.0.0.1:4568"),
+    // Bucket in the path (http://host/bucket/key), as MinIO and s3rver want; AWS uses the host.
+    S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+    // Candidates' video uploads: the largest file, the longest video (refused by the worker once
+    // probed) and what one candidate may keep stored in all (originals and renditions).
+    VIDEO_MAX_BYTES: byteCount(1024 ** 3),
+    VIDEO_MAX_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int()
+      .min(1, { error: "must be a number of seconds" })
+      .default(600),
+    VIDEO_QUOTA_BYTES: byteCount(5 * 1024 ** 3),
+    // How long one video's processing may take before its ffmpeg is killed and the video failed.
+    TRANSCODE_TIMEOUT_SECONDS: z.coerce
+      .number({ error: "must be a number of seconds" })
+      .int()
+      .min(1, { error: "must be a number of seconds" })
+      .default(15 * 60),
     SMTP_URL: optionalUrl("smtp://127.0.0.1:1025"),
     MAIL_OUTBOX_DIR: z.string().min(1).default("var/outbox"),
     MAIL_FROM: z.string().min(3).default("CivicQ <no-reply@civicq.localhost>"),
@@ -98,6 +123,10 @@ const envSchema = z
     // Who may read GET /metrics: direct (unproxied) connections from these ranges, and/or anyone
     // presenting this bearer token.
     METRICS_ALLOW: cidrList,
+    // Ballot feeds are fetched from addresses clerks give: loopback, private and link-local
+    // addresses are refused (server-side request forgery) unless this allows them, for tests or
+    // an election office's feed server on its own network.
+    FEED_FETCH_ALLOW_PRIVATE: z.stringbool().default(false),
     METRICS_TOKEN: z
       .string()
       .trim()

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client). Each process has one registry with Node's process metrics;
  * the web app adds HTTP, database and job-queue figures and serves them at GET /metrics, the
- * worker adds job durations and serves them on its health port. Every label has a small, fixed
+ * worker adds job durations and its own database figures and serves them on its health port. Every label has a small, fixed
  * set of values: routes are Remix route ids, never raw URLs; tasks are the job catalogue's names.
  * Names are what deploy/monitoring/ (alert rules, Grafana dashboard) and docs/runbook.md use.
  */
@@ -58,6 +58,7 @@ export function routeLabeller(routes: ServerBuild["routes"]): (pathname: string)
 /**
  * Counts requests by route, method and status (5xx ones are the error rate) and times them by
  * route and method. Mounted just before the Remix handler: static files are not measured.
+ * Event streams are counted but not timed: they stay open for as long as someone watches.
  */
 export function httpMetrics(routes: ServerBuild["routes"]): RequestHandler {
   const requests = new Counter({
@@ -69,7 +70,7 @@ export function httpMetrics(routes: ServerBuild["routes"]): RequestHandler {
   // Kept apart from the counter so the status code does not multiply the histogram's series.
   const duration = new Histogram({
     name: "civicq_http_request_duration_seconds",
-    help: "Time to answer an HTTP request, by route and method",
+    help: "Time to answer an HTTP request, by route and method (event streams excluded)",
     labelNames: ["route", "method"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
@@ -83,7 +84,9 @@ export function httpMetrics(routes: ServerBuild["routes"]): RequestHandler {
         method: METHODS.has(req.method) ? req.method : "other",
       };
       requests.inc({ ...labels, status: String(res.statusCode) });
-      duration.observe(labels, seconds(started));
+      if (!String(res.getHeader("Content-Type")).startsWith("text/event-stream")) {
+        duration.observe(labels, seconds(started));
+      }
     });
     next();
   };

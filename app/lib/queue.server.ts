@@ -11,11 +11,30 @@ export const jobPayloads = {
   embed_question: z.object({ questionId: z.uuid() }),
   embed_missing_questions: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }),
   send_email: z.object({
-    template: z.enum(["verify_email", "reset_password", "sign_in_code", "account_exists"]),
+    template: z.enum([
+      "verify_email",
+      "reset_password",
+      "sign_in_code",
+      "account_exists",
+      "question_answered",
+      "candidate_invitation",
+      "question_rejected",
+    ]),
     to: z.email(),
     locale: z.enum(["en", "es"]).catch("en"),
     params: z.record(z.string(), z.string()).default({}),
+    // extra message headers, such as List-Unsubscribe on notifications
+    headers: z.record(z.string(), z.string()).optional(),
   }),
+  // one election's report tables (a clerk's "refresh now"), or every current election's (nightly)
+  rollup_election_reports: z.object({ electionId: z.uuid().optional() }),
+  // ballot imports (app/services/imports): one import, the cron's due refreshes, one refresh
+  import_ballot_feed: z.object({ importId: z.uuid() }),
+  refresh_ballot_feeds: z.object({}),
+  refresh_ballot_feed: z.object({ electionId: z.uuid() }),
+  // video answers (app/services/videos.server.ts): one upload's processing, the hourly clean-up
+  transcode_video: z.object({ videoId: z.uuid() }),
+  cleanup_media: z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -18,6 +18,7 @@ export const RATE_LIMITS = {
   mfaAttemptsPerUser: { name: "mfa-user", limit: 5, windowSeconds: 300 },
   questionsPerUser: { name: "question-user", limit: 10, windowSeconds: 3600 },
   votesPerUser: { name: "vote-user", limit: 120, windowSeconds: 60 },
+  reportsPerUser: { name: "report-user", limit: 20, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };

@@ -54,5 +54,11 @@ export function isCrossSiteWrite(
   return true;
 }
 
+/**
+ * Writes whose URL carries their own credential, which mail providers post from no page at all:
+ * RFC 8058 one-click unsubscribe (`List-Unsubscribe-Post`). The origin check does not apply.
+ */
+export const SELF_AUTHENTICATING_WRITES = [/^\/unsubscribe\/[A-Za-z0-9_-]{20,}$/];
+
 /** Largest body a plain form may send; uploads (multipart, on their own routes) have their own limits. */
 export const FORM_BODY_LIMIT_BYTES = 64 * 1024;

@@ -144,6 +144,14 @@ export default function Account() {
                     <Link to="/admin/roles" className="text-brand underline">
                       {t("account.roles.manageRoles")}
                     </Link>
+                    {" · "}
+                    <Link to="/admin/jurisdictions" className="text-brand underline">
+                      {t("admin.jurisdictions.title")}
+                    </Link>
+                    {" · "}
+                    <Link to="/admin/audit" className="text-brand underline">
+                      {t("admin.audit.title")}
+                    </Link>
                   </>
                 ) : null}
               </li>
@@ -208,9 +216,18 @@ export default function Account() {
           {t("account.data.heading")}
         </h2>
         <p className="mb-2">{t("account.data.intro")}</p>
-        <a href="/account/export" download className="text-brand underline">
-          {t("account.data.download")}
-        </a>
+        <ul className="space-y-1">
+          <li>
+            <Link to="/account/activity" className="text-brand underline">
+              {t("activity.title")}
+            </Link>
+          </li>
+          <li>
+            <a href="/account/export" download className="text-brand underline">
+              {t("account.data.download")}
+            </a>
+          </li>
+        </ul>
       </section>
 
       <section aria-labelledby="account-delete">

@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useSearchParams } from "@remix-run/react";
+import { FormMessage } from "~/components/form";
 import { jurisdictionsWithRole, requireMfaFor, requireUser } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
 import { forbidden } from "~/lib/http.server";
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function CandidateDesk() {
   const { candidacies } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
   return (
@@ -27,6 +29,7 @@ export default function CandidateDesk() {
       <h1 id="desk-title" className="text-2xl font-bold">
         {t("candidateDesk.title")}
       </h1>
+      <FormMessage message={params.has("claimed") ? "claim.done" : undefined} tone="info" />
       {candidacies.length === 0 ? (
         <p>{t("candidateDesk.none")}</p>
       ) : (
@@ -43,6 +46,24 @@ export default function CandidateDesk() {
               {candidacy.status === "withdrawn" ? (
                 <p className="font-medium">{t("candidateDesk.withdrawn")}</p>
               ) : null}
+              <ul className="mt-2 flex flex-wrap gap-4">
+                <li>
+                  <a
+                    href={`/candidate/questions?candidate=${candidacy.id}`}
+                    className="text-brand underline"
+                  >
+                    {t("desk.open", { name: candidacy.ballotName })}
+                  </a>
+                </li>
+                <li>
+                  <a
+                    href={`/candidate/profile?candidate=${candidacy.id}`}
+                    className="text-brand underline"
+                  >
+                    {t("profile.open", { name: candidacy.ballotName })}
+                  </a>
+                </li>
+              </ul>
             </li>
           ))}
         </ul>

@@ -1,38 +1,34 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { hasRole, requireMfaFor, requireUser } from "~/lib/auth.server";
+import { requireConsole } from "~/lib/console.server";
 import { db } from "~/lib/db.server";
-import { forbidden, notFound } from "~/lib/http.server";
 import { formatDate, localized, useLocale, useT } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
-import { consoleElections, findJurisdiction } from "~/services/roles.server";
+import { formatDateTime } from "~/lib/time-zone";
+import { consoleElections } from "~/services/roles.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "console.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 /**
- * The election office's home. Open to the jurisdiction's clerks and moderators (and admins):
- * anonymous → sign-in, unknown jurisdiction → 404, no role there → 403, no MFA → enrolment.
+ * The election office's home, for the jurisdiction's clerks and moderators (and admins):
+ * anonymous → sign-in; unknown jurisdiction or no role there → 404; no MFA → enrolment.
+ * Clerks see the set-up, reports and audit links; moderators the moderation queue.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  const jurisdiction = await findJurisdiction(db(), params.jurisdiction ?? "");
-  if (!jurisdiction) throw notFound();
-  const role = hasRole(user, "clerk", jurisdiction.id)
-    ? "clerk"
-    : hasRole(user, "moderator", jurisdiction.id)
-      ? "moderator"
-      : null;
-  if (!role) throw forbidden();
-  requireMfaFor(user, role);
-  return { jurisdiction, elections: await consoleElections(db(), jurisdiction.id) };
+  const { jurisdiction, role } = await requireConsole(request, params.jurisdiction, "moderation");
+  return { jurisdiction, role, elections: await consoleElections(db(), jurisdiction.id) };
 }
 
+const linkClass = "text-brand underline";
+
 export default function Console() {
-  const { jurisdiction, elections } = useLoaderData<typeof loader>();
+  const { jurisdiction, role, elections } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  const date = (value: string | null) => (value ? formatDate(new Date(value), locale) : "—");
+  const base = `/console/${jurisdiction.slug}`;
+  const date = (value: string | null) =>
+    value ? formatDateTime(value, locale, jurisdiction.timeZone) : "—";
   const total = (key: "pendingQuestions" | "openReports") =>
     elections.reduce((sum, election) => sum + election[key], 0);
   return (
@@ -53,6 +49,44 @@ export default function Console() {
           <dd className="text-3xl font-bold">{total("openReports")}</dd>
         </div>
       </dl>
+      <nav aria-label={t("console.tools")}>
+        <ul className="flex flex-wrap gap-x-6 gap-y-2">
+          <li>
+            <a href={`${base}/moderation`} className={linkClass}>
+              {t("console.moderation.title")}
+            </a>
+          </li>
+          {role === "clerk" ? (
+            <>
+              <li>
+                <a href={`${base}/elections/new`} className={linkClass}>
+                  {t("console.election.new")}
+                </a>
+              </li>
+              <li>
+                <a href={`${base}/districts`} className={linkClass}>
+                  {t("console.district.title")}
+                </a>
+              </li>
+              <li>
+                <a href={`${base}/parties`} className={linkClass}>
+                  {t("console.party.title")}
+                </a>
+              </li>
+              <li>
+                <a href={`${base}/imports`} className={linkClass}>
+                  {t("import.title")}
+                </a>
+              </li>
+              <li>
+                <a href={`${base}/audit`} className={linkClass}>
+                  {t("console.audit.title")}
+                </a>
+              </li>
+            </>
+          ) : null}
+        </ul>
+      </nav>
       <section aria-labelledby="console-elections">
         <h2 id="console-elections" className="mb-2 text-xl font-semibold">
           {t("console.elections")}
@@ -88,6 +122,16 @@ export default function Console() {
                     reports: election.openReports,
                   })}
                 </p>
+                {role === "clerk" ? (
+                  <p className="mt-2 flex flex-wrap gap-x-6">
+                    <a href={`${base}/elections/${election.slug}`} className={linkClass}>
+                      {t("console.election.manage", { name: localized(election.name, locale) })}
+                    </a>
+                    <a href={`${base}/reports/${election.slug}`} className={linkClass}>
+                      {t("console.reports.link", { name: localized(election.name, locale) })}
+                    </a>
+                  </p>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!form.ok) return form;
   const problem = passwordProblem(form.data.password, false);
   if (problem) {
-    const { password: _password, ...values } = form.data;
+    const values = { email: form.data.email, displayName: form.data.displayName ?? "" };
     return { ok: false as const, errors: { password: `password.${problem}` as const }, values };
   }
   await signUp(db(), { ...form.data, locale: localeFromRequest(request) }, actorFrom(context));

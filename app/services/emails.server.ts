@@ -9,6 +9,9 @@ const TEMPLATES: Record<EmailJob["template"], { subject: MessageKey; body: Messa
   reset_password: { subject: "email.reset.subject", body: "email.reset.body" },
   sign_in_code: { subject: "email.code.subject", body: "email.code.body" },
   account_exists: { subject: "email.exists.subject", body: "email.exists.body" },
+  question_answered: { subject: "email.answered.subject", body: "email.answered.body" },
+  candidate_invitation: { subject: "email.invitation.subject", body: "email.invitation.body" },
+  question_rejected: { subject: "email.rejected.subject", body: "email.rejected.body" },
 };
 
 /** Renders an email in the recipient's language from the message catalogue. */
@@ -23,5 +26,5 @@ export function renderEmail(job: EmailJob): { subject: string; text: string } {
 
 /** The send_email task's work: render, then hand to the mail transport (SMTP or outbox). */
 export async function deliverEmail(job: EmailJob): Promise<void> {
-  await sendMail({ to: job.to, ...renderEmail(job) });
+  await sendMail({ to: job.to, ...renderEmail(job), headers: job.headers });
 }

@@ -1,5 +1,5 @@
 import pgvector from "pgvector/knex";
-import type { Db, DbOrTransaction } from "~/lib/db.server";
+import type { DbOrTransaction } from "~/lib/db.server";
 import { embeddingProvider } from "~/lib/embeddings.server";
 import { enqueue } from "~/lib/queue.server";
 
@@ -11,13 +11,19 @@ export type NewQuestion = {
   body: string;
   language: string;
   status: "pending" | "published";
+  /**
+   * The embedding already computed for the duplicate search at submission: stored as is, so
+   * the search and the stored question use the same vector and no job is needed.
+   */
+  embedding?: number[];
 };
 
 /**
- * Stores a question and, in the same transaction, queues the computation of its embedding
- * (used to find near-duplicates), so no question is ever left without one for long.
+ * Stores a question with its embedding (used to find near-duplicates) or, when none was given,
+ * queues its computation in the same transaction, so no question is left without one for long.
+ * Given a transaction, it joins it (as a savepoint).
  */
-export async function submitQuestion(db: Db, question: NewQuestion): Promise<string> {
+export async function submitQuestion(db: DbOrTransaction, question: NewQuestion): Promise<string> {
   return db.transaction(async (trx) => {
     const [row] = await trx("questions")
       .insert({
@@ -29,9 +35,11 @@ export async function submitQuestion(db: Db, question: NewQuestion): Promise<str
         language: question.language,
         status: question.status,
         published_at: question.status === "published" ? trx.fn.now() : null,
+        embedding: question.embedding ? pgvector.toSql(question.embedding) : null,
       })
       .returning<Array<{ id: string }>>("id");
-    await enqueue(trx, "embed_question", { questionId: row!.id }, { jobKey: `embed:${row!.id}` });
+    if (!question.embedding)
+      await enqueue(trx, "embed_question", { questionId: row!.id }, { jobKey: `embed:${row!.id}` });
     return row!.id;
   });
 }

@@ -6,13 +6,6 @@ import type { ElectionStatus } from "./elections.server";
 
 export type Jurisdiction = { id: string; slug: string; name: LocalizedText };
 
-export async function findJurisdiction(
-  db: DbOrTransaction,
-  slug: string,
-): Promise<Jurisdiction | undefined> {
-  return db("jurisdictions").where({ slug }).first("id", "slug", "name");
-}
-
 export async function listJurisdictions(db: DbOrTransaction): Promise<Jurisdiction[]> {
   return db("jurisdictions").orderBy("slug").select("id", "slug", "name");
 }

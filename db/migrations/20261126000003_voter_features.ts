@@ -18,7 +18,10 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.createTable("precinct_districts", (t) => {
     t.uuid("precinct_id").notNullable().references("precincts.id").onDelete("cascade");
-    t.uuid("electoral_district_id").notNullable().references("electoral_districts.id").onDelete("cascade");
+    t.uuid("electoral_district_id")
+      .notNullable()
+      .references("electoral_districts.id")
+      .onDelete("cascade");
     t.primary(["precinct_id", "electoral_district_id"]);
     t.index("electoral_district_id");
   });
@@ -30,7 +33,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text("street_name").notNullable();
     t.integer("start_house_number").notNullable();
     t.integer("end_house_number").notNullable();
-    t.enu("odd_even", ["both", "odd", "even"], { useNative: true, enumName: "odd_even" }).notNullable().defaultTo("both");
+    t.enu("odd_even", ["both", "odd", "even"], { useNative: true, enumName: "odd_even" })
+      .notNullable()
+      .defaultTo("both");
     t.text("city").notNullable();
     t.text("state").notNullable();
     t.text("zip").notNullable();

@@ -2,6 +2,11 @@ import type { Knex } from "knex";
 import * as domainSchema from "./20261126000001_domain_schema";
 import * as accounts from "./20261126000002_accounts";
 import * as voterFeatures from "./20261126000003_voter_features";
+import * as questionRankingIndexes from "./20261127000001_question_ranking_indexes";
+import * as electionReports from "./20261127000011_election_reports";
+import * as ballotImportIdentity from "./20261127000020_ballot_import_identity";
+import * as candidateAnswers from "./20261128000040_candidate_answers";
+import * as videoUploads from "./20261128000050_video_uploads";
 
 /**
  * Every migration, in order. An explicit list (not a directory scan) so the bundled server can
@@ -12,6 +17,11 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261126000001_domain_schema", domainSchema],
   ["20261126000002_accounts", accounts],
   ["20261126000003_voter_features", voterFeatures],
+  ["20261127000001_question_ranking_indexes", questionRankingIndexes],
+  ["20261127000011_election_reports", electionReports],
+  ["20261127000020_ballot_import_identity", ballotImportIdentity],
+  ["20261128000040_candidate_answers", candidateAnswers],
+  ["20261128000050_video_uploads", videoUploads],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {

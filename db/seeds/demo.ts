@@ -9,12 +9,19 @@
  * timestamps (relative to "now") differ.
  */
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import type { Knex } from "knex";
 import pgvector from "pgvector";
 import { z } from "zod";
 import type { Db } from "~/lib/db.server";
 import { hashingEmbedding } from "~/lib/embeddings.server";
+import { generateTestClip, mediaToolsAvailable } from "~/lib/media-tools.server";
 import { hashPassword } from "~/lib/password.server";
+import { normalizeStreetName } from "~/services/ballots.server";
+import { attachCaptions, processVideo, storeOriginal } from "~/services/videos.server";
 import accountsJson from "./demo-accounts.json" with { type: "json" };
 
 type Language = "en" | "es";
@@ -34,6 +41,7 @@ const COUNTY = {
   kind: "county",
   ocd_id: COUNTY_OCD_ID,
   name: { en: "Harbor County", es: "Condado de Harbor" },
+  time_zone: "America/Los_Angeles",
 };
 
 const CITY = {
@@ -41,6 +49,7 @@ const CITY = {
   kind: "city",
   ocd_id: CITY_OCD_ID,
   name: { en: "City of Port Alder", es: "Ciudad de Port Alder" },
+  time_zone: "America/Los_Angeles",
 };
 
 /**
@@ -901,6 +910,7 @@ async function insertDemo(
 
   const electionId = await insertElection(trx, countyId, now, election);
   const districtIds = await insertKeyed(trx, "electoral_districts", countyId, DISTRICTS);
+  await insertPrecincts(trx, countyId, districtIds);
   const partyIds = await insertKeyed(trx, "parties", countyId, PARTIES);
   const users = await insertUsers(trx, rng, now, countyId, accounts, passwordHashes);
   const contests = await insertContests(trx, electionId, districtIds, partyIds, users.demo);
@@ -918,6 +928,7 @@ async function insertDemo(
   const votes = castVotes(rng, now, questions, users.extraVoters);
   // questions.vote_count follows from these rows through the question_votes trigger.
   await insertInChunks(trx, "question_votes", votes);
+  await insertAnswers(trx, rng, now, contests);
 
   const countStatus = (status: QuestionStatus) =>
     questions.filter((question) => question.status === status).length;
@@ -1114,6 +1125,109 @@ async function insertMeasure(trx: Trx, contestId: string, measure: MeasureSeed):
 }
 
 // ---------------------------------------------------------------------------------------------
+// Precincts and street segments (find your ballot by ZIP or address)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Four precincts with different ballots. ZIP 95401 spans two of them, split down Main Street
+ * (odd numbers Downtown, even numbers Eastside); every other ZIP lies in one precinct.
+ */
+const PRECINCTS = {
+  alderValley: { name: "101 Alder Valley", districts: ["county", "supervisor1", "school"] },
+  downtown: {
+    name: "205 Port Alder Downtown",
+    districts: ["county", "city", "supervisor2", "school"],
+  },
+  eastside: {
+    name: "207 Port Alder Eastside",
+    districts: ["county", "city", "supervisor1", "school"],
+  },
+  // outside Harbor Unified: the coast's schools belong to a district not on this ballot
+  southCoast: { name: "312 South Coast", districts: ["county", "supervisor2"] },
+} satisfies Record<string, { name: string; districts: DistrictKey[] }>;
+type PrecinctKey = keyof typeof PRECINCTS;
+
+const PLACES = {
+  "95401": "Port Alder",
+  "95403": "Port Alder",
+  "95410": "Alder Valley",
+  "95420": "South Harbor",
+} as const;
+
+/** [precinct, ZIP, street as people write it, first and last house number, side]. */
+const STREET_SEGMENTS: Array<
+  [PrecinctKey, keyof typeof PLACES, string, number, number, "both" | "odd" | "even"]
+> = [
+  ["downtown", "95401", "Front Street", 1, 399, "both"],
+  ["downtown", "95401", "Water Street", 1, 299, "both"],
+  ["downtown", "95401", "Bay Street", 1, 499, "both"],
+  ["downtown", "95401", "Pier Avenue", 100, 899, "both"],
+  ["downtown", "95401", "Harbor Boulevard", 100, 1299, "both"],
+  ["downtown", "95401", "Cannery Lane", 1, 199, "both"],
+  ["downtown", "95401", "Main Street", 1, 999, "odd"],
+  ["eastside", "95401", "Main Street", 2, 998, "even"],
+  ["eastside", "95401", "Eastside Avenue", 1, 799, "both"],
+  ["eastside", "95401", "Cedar Street", 1, 599, "both"],
+  ["eastside", "95401", "Second Street", 1, 699, "both"],
+  ["eastside", "95401", "Mission Road", 1, 999, "both"],
+  ["eastside", "95401", "Tannery Court", 1, 99, "both"],
+  ["eastside", "95403", "Mission Road", 1000, 2499, "both"],
+  ["eastside", "95403", "Hillcrest Drive", 1, 1499, "both"],
+  ["eastside", "95403", "Madrone Lane", 1, 399, "both"],
+  ["eastside", "95403", "Sunset Terrace", 1, 299, "both"],
+  ["alderValley", "95410", "Alder Valley Road", 1000, 9999, "both"],
+  ["alderValley", "95410", "Ridgeline Road", 1, 4999, "both"],
+  ["alderValley", "95410", "Oak Hollow Lane", 1, 799, "both"],
+  ["alderValley", "95410", "Nursery Way", 1, 499, "both"],
+  ["alderValley", "95410", "Vineyard Drive", 1, 1999, "both"],
+  ["alderValley", "95410", "Quail Run Court", 1, 199, "both"],
+  ["southCoast", "95420", "Coast Highway", 10000, 19999, "both"],
+  ["southCoast", "95420", "Seacliff Drive", 1, 1999, "both"],
+  ["southCoast", "95420", "Lighthouse Road", 1, 899, "both"],
+  ["southCoast", "95420", "Tidepool Lane", 1, 299, "both"],
+  ["southCoast", "95420", "Cypress Point Road", 1, 999, "both"],
+];
+
+async function insertPrecincts(
+  trx: Trx,
+  countyId: string,
+  districtIds: Record<DistrictKey, string>,
+): Promise<void> {
+  const precinctIds = {} as Record<PrecinctKey, string>;
+  for (const [key, precinct] of Object.entries(PRECINCTS) as Array<
+    [PrecinctKey, (typeof PRECINCTS)[PrecinctKey]]
+  >) {
+    const [row] = await trx("precincts")
+      .insert({
+        jurisdiction_id: countyId,
+        name: precinct.name,
+        ocd_id: `${COUNTY_OCD_ID}/precinct:${precinct.name.split(" ")[0]}`,
+      })
+      .returning("id");
+    precinctIds[key] = row.id;
+    await trx("precinct_districts").insert(
+      precinct.districts.map((district) => ({
+        precinct_id: row.id,
+        electoral_district_id: districtIds[district],
+      })),
+    );
+  }
+  await trx("street_segments").insert(
+    STREET_SEGMENTS.map(([precinct, zip, street, start, end, side]) => ({
+      precinct_id: precinctIds[precinct],
+      // stored the way the lookup normalises what voters type
+      street_name: normalizeStreetName(street),
+      start_house_number: start,
+      end_house_number: end,
+      odd_even: side,
+      city: PLACES[zip],
+      state: "CA",
+      zip,
+    })),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Questions and votes
 // ---------------------------------------------------------------------------------------------
 
@@ -1272,6 +1386,301 @@ function castVotes(rng: Rng, now: Date, questions: QuestionRow[], voters: Voter[
         created_at: new Date(publishedAt + rng() * (now.getTime() - publishedAt)),
       }));
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
+
+/** Contests whose candidates have started answering. */
+const ANSWERING_CONTESTS = [
+  "mayor-port-alder",
+  "city-council-at-large",
+  "supervisor-district-1",
+  "sheriff",
+];
+/** Of each contest's most-voted published questions, the share that has answers. */
+const TOP_QUESTIONS = 10;
+const ANSWERED_SHARE = 0.3;
+/** Every EDITED_EVERY-th answer was edited after publishing. */
+const EDITED_EVERY = 4;
+
+/** Three answers per topic, in each language, so candidates answering one question differ. */
+const ANSWERS: Partial<Record<TopicKey, Array<Record<Language, string>>>> = {
+  housing: [
+    {
+      en: "I would fast-track permits for apartments near transit and jobs, with a firm 90-day deadline for a decision. I also want a repair fund for small landlords, so the affordable homes we already have stay on the market. Rents only come down when we build more homes, and I will report on progress every quarter.",
+      es: "Agilizaría los permisos para apartamentos cerca del transporte público y de los centros de trabajo, con un plazo firme de 90 días para decidir. También quiero un fondo de reparaciones para pequeños propietarios, para que las viviendas asequibles que ya tenemos sigan en el mercado. Los alquileres solo bajan cuando se construyen más viviendas, e informaré sobre el avance cada trimestre.",
+    },
+    {
+      en: "Housing is the issue I hear about most at the door. My first step would be to use publicly owned land, starting with the old county yard, for homes that teachers, nurses and port workers can afford. I would pair that with stronger protections for tenants against rent hikes of more than ten percent a year.",
+      es: "La vivienda es el tema que más escucho cuando toco puertas. Mi primer paso sería usar terrenos públicos, empezando por el antiguo patio del condado, para viviendas que maestros, enfermeras y trabajadores del puerto puedan pagar. Lo acompañaría con mayores protecciones para los inquilinos contra aumentos de alquiler de más del diez por ciento al año.",
+    },
+    {
+      en: "We need more homes, and help for the people who are struggling today. I support expanding emergency rental assistance and partnering with nonprofit builders on supportive housing. Every project would come with clear numbers, so residents can see what we built and what it cost.",
+      es: "Necesitamos más viviendas y también ayuda para quienes tienen dificultades hoy. Apoyo ampliar la asistencia de emergencia para el alquiler y colaborar con constructores sin fines de lucro en viviendas con servicios de apoyo. Cada proyecto tendría cifras claras, para que los residentes vean qué construimos y cuánto costó.",
+    },
+  ],
+  transit: [
+    {
+      en: "I would restore the two bus routes that were cut and add evening service, paid for by the state transit grant we left on the table last year. Buses every 15 minutes on the busiest corridors would take cars off Harbor Boulevard. I ride the bus to work, so I will know quickly whether it is working.",
+      es: "Restablecería las dos rutas de autobús que se recortaron y agregaría servicio nocturno, financiado con la subvención estatal de transporte que dejamos pasar el año pasado. Autobuses cada 15 minutos en los corredores más transitados sacarían autos de Harbor Boulevard. Tomo el autobús para ir al trabajo, así que sabré pronto si funciona.",
+    },
+    {
+      en: "Safe streets come first: in my first two years I would finish the missing sidewalks and protected bike lanes within half a mile of every school. We can pay for it from the road maintenance budget by doing the work when we repave. Parents should not have to choose between driving their kids and letting them walk on the shoulder.",
+      es: "La seguridad en las calles es lo primero: en mis primeros dos años completaría las aceras faltantes y los carriles protegidos para bicicletas a menos de media milla de cada escuela. Podemos pagarlo con el presupuesto de mantenimiento vial, haciendo las obras cuando se repavimenta. Las familias no deberían tener que elegir entre llevar a sus hijos en auto o dejarlos caminar por el borde de la carretera.",
+    },
+    {
+      en: "Traffic on Harbor Boulevard is a signal-timing problem as much as a road problem. I would upgrade the signals along the corridor, add a bus-only lane at rush hour, and publish travel times online so everyone can see the results.",
+      es: "El tráfico en Harbor Boulevard es tanto un problema de semáforos como de carreteras. Modernizaría los semáforos del corredor, agregaría un carril exclusivo para autobuses en las horas pico y publicaría los tiempos de viaje en línea para que todos vean los resultados.",
+    },
+  ],
+  publicSafety: [
+    {
+      en: "I would send trained mental health responders, not patrol officers, to calls about a crisis rather than a crime. Counties that did this freed officers for emergencies and saw fewer injuries on both sides. I would start with a pilot on weekday evenings and expand it if the numbers hold up.",
+      es: "Enviaría personal capacitado en salud mental, y no agentes de patrulla, a las llamadas sobre una crisis y no sobre un delito. Los condados que lo hicieron liberaron agentes para las emergencias y registraron menos lesionados de ambos lados. Empezaría con un programa piloto entre semana por las tardes y lo ampliaría si los resultados se mantienen.",
+    },
+    {
+      en: "Response times in the outlying areas are too slow because too few officers cover too much ground. I would fill the vacant positions first, then station a second unit in the northern hills at peak hours. I will publish response times by area every month.",
+      es: "Los tiempos de respuesta en las zonas alejadas son demasiado lentos porque hay pocos agentes para un territorio muy grande. Primero cubriría las plazas vacantes y luego asignaría una segunda unidad a las colinas del norte en las horas de mayor demanda. Publicaré cada mes los tiempos de respuesta por zona.",
+    },
+    {
+      en: "Car break-ins downtown hurt residents and small businesses alike. I would put foot patrols back on the waterfront in the evenings, improve the lighting in the public garages, and work with merchants on a shared camera program that respects privacy. Prevention costs less than cleaning up afterward.",
+      es: "Los robos a autos en el centro perjudican tanto a los residentes como a los pequeños negocios. Volvería a poner patrullas a pie en el malecón por las tardes, mejoraría la iluminación de los estacionamientos públicos y trabajaría con los comerciantes en un programa de cámaras compartidas que respete la privacidad. Prevenir cuesta menos que reparar los daños.",
+    },
+  ],
+  jobs: [
+    {
+      en: "The port is still our biggest employer, and I want to keep it that way by backing the terminal upgrade and the offshore wind supply work that comes with it. Any public support would be tied to local hiring and apprenticeships. Young people should be able to build a career here without leaving the county.",
+      es: "El puerto sigue siendo nuestro mayor empleador y quiero que siga así, apoyando la modernización de la terminal y el trabajo de suministro para la energía eólica marina que viene con ella. Todo apoyo público estaría condicionado a la contratación local y a programas de aprendices. Los jóvenes deberían poder hacer carrera aquí sin irse del condado.",
+    },
+    {
+      en: "Small businesses downtown need fewer hoops and more customers. I would cut permit times for new storefronts in half, waive fees for a business's first year in an empty storefront, and bring back the Friday night market.",
+      es: "Los pequeños negocios del centro necesitan menos trámites y más clientes. Reduciría a la mitad el tiempo de los permisos para nuevos locales, eliminaría las tarifas durante el primer año a los negocios que ocupen un local vacío y recuperaría el mercado de los viernes por la noche.",
+    },
+    {
+      en: "I would partner with the community college on training in the trades that the port and the hospital are struggling to fill. Employers tell me they have jobs open right now. Our job is to connect residents to them.",
+      es: "Me asociaría con el colegio comunitario en la formación para los oficios que el puerto y el hospital no logran cubrir. Los empleadores me dicen que tienen vacantes ahora mismo. Nuestro trabajo es conectar a los residentes con esos empleos.",
+    },
+  ],
+  parks: [
+    {
+      en: "Many of our playgrounds were built in the 1990s, and it shows. I would set a ten-year replacement schedule, starting with the neighborhoods that have waited longest, and publish it so everyone knows when their park is next.",
+      es: "Muchos de nuestros parques infantiles se construyeron en los años noventa, y se nota. Establecería un calendario de renovación a diez años, empezando por los barrios que más han esperado, y lo publicaría para que todos sepan cuándo le toca a su parque.",
+    },
+    {
+      en: "The shoreline belongs to everyone. I would require a public access path in every new waterfront development and reopen the Gull Point trail, which has been closed for three years.",
+      es: "La costa es de todos. Exigiría un sendero de acceso público en cada nuevo desarrollo junto al mar y reabriría el sendero de Gull Point, que lleva tres años cerrado.",
+    },
+    {
+      en: "Kids need safe places to go after school. I would keep recreation centers open until 8 p.m. on weekdays and share school fields with youth leagues on weekends, which costs far less than building new ones.",
+      es: "Los niños necesitan lugares seguros a donde ir después de clases. Mantendría los centros recreativos abiertos hasta las 8 de la noche entre semana y compartiría las canchas escolares con las ligas juveniles los fines de semana, lo que cuesta mucho menos que construir canchas nuevas.",
+    },
+  ],
+  budget: [
+    {
+      en: "I would close the deficit without cutting fire and emergency services, by reviewing every contract over $100,000 and ending the ones that do not deliver. I would also publish the whole budget online, line by line, in plain language. Residents deserve to see where their money goes.",
+      es: "Cerraría el déficit sin recortar los servicios de bomberos y de emergencia, revisando cada contrato de más de 100 000 dólares y terminando los que no dan resultados. También publicaría en línea todo el presupuesto, partida por partida y en lenguaje sencillo. Los residentes merecen saber en qué se gasta su dinero.",
+    },
+    {
+      en: "Pensions are a promise we have to keep, so we have to plan for them honestly. I would put a fixed share of every surplus toward the unfunded liability and stop using one-time money for ongoing costs.",
+      es: "Las pensiones son una promesa que debemos cumplir, así que hay que planificarlas con honestidad. Destinaría una parte fija de cada superávit a reducir la deuda pendiente de las pensiones y dejaría de usar fondos únicos para gastos permanentes.",
+    },
+    {
+      en: "Before asking anyone for new taxes, I want an independent audit of where the money goes today. I would hold budget hearings in the evenings and in every district, so working people can take part.",
+      es: "Antes de pedir nuevos impuestos, quiero una auditoría independiente de en qué se gasta hoy el dinero. Haría las audiencias del presupuesto por las tardes y en cada distrito, para que las personas que trabajan puedan participar.",
+    },
+  ],
+  wildfire: [
+    {
+      en: "Every neighborhood in the hills needs two ways out. I would fund the second evacuation route for Ridgecrest and the eastern canyons first, and hold a full evacuation drill every spring. We cannot wait for the next fire to find out where the bottlenecks are.",
+      es: "Cada vecindario de las colinas necesita dos salidas. Financiaría primero la segunda ruta de evacuación para Ridgecrest y los cañones del este, y haría un simulacro completo de evacuación cada primavera. No podemos esperar al próximo incendio para descubrir dónde están los cuellos de botella.",
+    },
+    {
+      en: "Clearing brush is the cheapest fire protection there is. I would expand the free chipper program, hire a seasonal fuel-reduction crew, and help older and disabled homeowners who cannot clear their own lots.",
+      es: "Despejar la maleza es la protección contra incendios más barata que existe. Ampliaría el programa gratuito de trituración de ramas, contrataría una cuadrilla de temporada para reducir el combustible y ayudaría a los propietarios mayores o con discapacidad que no pueden limpiar sus terrenos.",
+    },
+    {
+      en: "Insurers are leaving because they see risks they cannot measure. I would work with the state on grants to fire-harden homes and certify neighborhoods that meet fire-safe standards, which insurers are starting to reward with coverage.",
+      es: "Las aseguradoras se están yendo porque ven riesgos que no pueden medir. Trabajaría con el estado en subvenciones para proteger las viviendas contra el fuego y certificaría los vecindarios que cumplan las normas de seguridad, algo que las aseguradoras empiezan a premiar con cobertura.",
+    },
+  ],
+  water: [
+    {
+      en: "Our water is safe to drink today, but the pipes under the older neighborhoods are reaching the end of their lives. I would replace the remaining lead service lines within four years using federal infrastructure money, and post every test result online.",
+      es: "Hoy nuestra agua es potable, pero las tuberías de los barrios más antiguos están llegando al final de su vida útil. Reemplazaría las tuberías de plomo que quedan en un plazo de cuatro años con fondos federales de infraestructura y publicaría en línea cada resultado de los análisis.",
+    },
+    {
+      en: "The next drought is a matter of when, not if. I would invest in recycled water for parks and farms and expand the rebates for replacing lawns, so we keep our groundwater for drinking.",
+      es: "La próxima sequía llegará; la pregunta es cuándo. Invertiría en agua reciclada para parques y cultivos y ampliaría los reembolsos por reemplazar el césped, para reservar el agua subterránea para el consumo.",
+    },
+    {
+      en: "Rates keep going up because maintenance was put off for years and now we pay for emergencies. I would adopt a long-term repair plan, offer a discount to low-income households, and have the water board publish its spending every quarter.",
+      es: "Las tarifas siguen subiendo porque el mantenimiento se aplazó durante años y ahora pagamos emergencias. Adoptaría un plan de reparaciones a largo plazo, ofrecería un descuento a los hogares de bajos ingresos y haría que la junta del agua publique sus gastos cada trimestre.",
+    },
+  ],
+};
+
+/** For a question on a topic with no answers above (the hand-written near-duplicates). */
+const GENERAL_ANSWERS: Array<Record<Language, string>> = [
+  {
+    en: "Thank you for asking. It is one of the issues I hear about most from neighbors, and my plan is on my website with the costs spelled out. In short: set clear goals in the first six months, report on progress in public, and change course if it is not working.",
+    es: "Gracias por su pregunta. Es uno de los temas que más escucho de los vecinos, y mi plan está en mi sitio web con los costos detallados. En resumen: fijar metas claras en los primeros seis meses, informar públicamente sobre el avance y cambiar de rumbo si no funciona.",
+  },
+  {
+    en: "I would start by listening, with a public meeting in every neighborhood in my first three months. Then I would bring a concrete proposal, with its cost and a timeline, to a public vote.",
+    es: "Empezaría por escuchar, con una reunión pública en cada barrio durante mis primeros tres meses. Luego presentaría una propuesta concreta, con su costo y un calendario, a votación pública.",
+  },
+  {
+    en: "There is no single fix, but there are practical steps we can take right away. I would look at what has worked in similar communities, start with a pilot we can measure, and share the results openly.",
+    es: "No hay una solución única, pero sí pasos prácticos que podemos dar de inmediato. Revisaría lo que ha funcionado en comunidades similares, empezaría con un programa piloto que podamos medir y compartiría los resultados abiertamente.",
+  },
+];
+
+/** The demo video's captions: what the candidate says in its six seconds. */
+const DEMO_CAPTIONS = `WEBVTT
+
+00:00:00.000 --> 00:00:02.000
+Thank you for the question. It is the one I hear most often at the door.
+
+00:00:02.000 --> 00:00:04.000
+My plan has three steps, each with a cost and a deadline you can hold me to.
+
+00:00:04.000 --> 00:00:06.000
+You will find the details in my written answers, and I will report on progress every quarter.
+`;
+
+interface TopQuestion {
+  id: string;
+  candidate_id: string | null;
+  body: string;
+  language: Language;
+  published_at: Date;
+}
+
+/** Answers that fit a templated question, found by its subject; general ones for the rest. */
+function answersFor(question: TopQuestion): Array<Record<Language, string>> {
+  for (const [topic, subjects] of Object.entries(TOPICS) as Array<[TopicKey, I18n[]]>) {
+    if (subjects.some((subject) => question.body.includes(subject[question.language]))) {
+      return ANSWERS[topic] ?? GENERAL_ANSWERS;
+    }
+  }
+  return GENERAL_ANSWERS;
+}
+
+/**
+ * Published answers to ~30 % of the most-voted questions in a few contests, from one to three
+ * candidates each (only the addressee, for a question put to one candidate); and one video
+ * answer from the demo candidate, unless ffmpeg is missing.
+ */
+async function insertAnswers(trx: Trx, rng: Rng, now: Date, contests: SeededContest[]) {
+  const rows: object[] = [];
+  let video: { candidateId: string; question: TopQuestion } | undefined;
+  for (const contest of contests.filter((c) => ANSWERING_CONTESTS.includes(c.seed.slug))) {
+    const top: TopQuestion[] = await trx("questions")
+      .where({ contest_id: contest.id, status: "published" })
+      // the "top" order: most votes, then newest
+      .orderBy([
+        { column: "vote_count", order: "desc" },
+        { column: "created_at", order: "desc" },
+      ])
+      .limit(TOP_QUESTIONS)
+      .select("id", "candidate_id", "body", "language", "published_at");
+    const demoIndex =
+      contest.seed.kind === "candidate"
+        ? contest.seed.candidates.findIndex((candidate) => candidate.demoAccount)
+        : -1;
+    const demoCandidateId = contest.candidateIds[demoIndex];
+    if (demoCandidateId) {
+      const question = top.find(
+        (q) => q.language === "en" && (q.candidate_id ?? demoCandidateId) === demoCandidateId,
+      );
+      if (question) video = { candidateId: demoCandidateId, question };
+    }
+    const answered = shuffle(rng, top).slice(0, Math.round(top.length * ANSWERED_SHARE));
+    for (const question of answered) {
+      const candidates = question.candidate_id
+        ? [question.candidate_id]
+        : shuffle(rng, contest.candidateIds).slice(0, 1 + Math.floor(rng() * 3));
+      const variants = answersFor(question);
+      // consecutive variants from a random start: no two candidates give the same answer
+      const first = Math.floor(rng() * variants.length);
+      for (const [i, candidateId] of candidates.entries()) {
+        if (video?.question === question && candidateId === video.candidateId) continue;
+        rows.push({
+          question_id: question.id,
+          candidate_id: candidateId,
+          kind: "text",
+          body: variants[(first + i) % variants.length]![question.language],
+          ...answerTimes(rng, now, question, rows.length),
+        });
+      }
+    }
+  }
+  await trx("answers").insert(rows);
+  if (video) await insertVideoAnswer(trx, rng, now, video.candidateId, video.question);
+}
+
+/** Published some time after the question; now and then edited later. */
+function answerTimes(rng: Rng, now: Date, question: TopQuestion, index: number) {
+  const asked = question.published_at.getTime();
+  const publishedAt = new Date(asked + (0.2 + 0.6 * rng()) * (now.getTime() - asked));
+  const editedAt =
+    index % EDITED_EVERY === EDITED_EVERY - 1
+      ? new Date(publishedAt.getTime() + rng() * (now.getTime() - publishedAt.getTime()))
+      : null;
+  return {
+    status: "published",
+    published_at: publishedAt,
+    edited_at: editedAt,
+    created_at: new Date(publishedAt.getTime() - 20 * MINUTE),
+    updated_at: editedAt ?? publishedAt,
+  };
+}
+
+/**
+ * A six-second clip (ffmpeg's test pattern and a tone) made now, stored as the original, then
+ * processed the way an upload is: renditions, poster, sprite, captions. In a savepoint, so a
+ * failure leaves no half-made video behind.
+ */
+async function insertVideoAnswer(
+  trx: Trx,
+  rng: Rng,
+  now: Date,
+  candidateId: string,
+  question: TopQuestion,
+): Promise<void> {
+  if (!(await mediaToolsAvailable())) {
+    console.warn(
+      "civicq seed: ffmpeg/ffprobe not found, so the demo video answer is skipped; everything else is loaded.",
+    );
+    return;
+  }
+  const work = await fsp.mkdtemp(path.join(os.tmpdir(), "civicq-seed-"));
+  try {
+    const clip = path.join(work, "clip.mp4");
+    // 15 frames a second keeps the seed quick; a test pattern needs no more.
+    await generateTestClip(clip, { seconds: 6, width: 1280, height: 720, fps: 15 });
+    await trx.transaction(async (savepoint) => {
+      const videoId = await storeOriginal(
+        savepoint,
+        candidateId,
+        fs.createReadStream(clip),
+        "video/mp4",
+      );
+      await processVideo(savepoint, videoId);
+      await attachCaptions(savepoint, videoId, DEMO_CAPTIONS);
+      await savepoint("answers").insert({
+        question_id: question.id,
+        candidate_id: candidateId,
+        kind: "video",
+        video_id: videoId,
+        ...answerTimes(rng, now, question, 0),
+      });
+    });
+  } finally {
+    await fsp.rm(work, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

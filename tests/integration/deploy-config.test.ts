@@ -11,10 +11,10 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { nginxArgs, writeNginxConfig } from "../support/nginx";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const COMPOSE_FILE = path.join(ROOT, "docker-compose.yml");
-const NGINX_CONF = path.join(ROOT, "deploy/nginx/civicq.conf");
 
 function run(command: string, args: string[]): SpawnSyncReturns<string> {
   return spawnSync(command, args, { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
@@ -123,46 +123,9 @@ describe.skipIf(skipWithout("nginx", "-v"))("deploy/nginx/civicq.conf", () => {
   it("passes nginx -t inside an http {} block like the official image's", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "civicq-nginx-"));
     try {
-      // `app` only resolves inside compose, and nginx resolves upstream hosts while testing;
-      // the cache and temp paths move into the scratch directory so no root is needed.
-      const original = fs.readFileSync(NGINX_CONF, "utf8");
-      const local = original
-        .replace(/server\s+app:3000\b/g, "server 127.0.0.1:3000")
-        .replace("/var/cache/nginx/civicq", path.join(dir, "cache"));
-      expect(local, "the upstream still points at app:3000").not.toBe(original);
-      fs.writeFileSync(path.join(dir, "civicq.conf"), local);
-
-      const mimeTypes = "/etc/nginx/mime.types";
-      fs.writeFileSync(
-        path.join(dir, "nginx.conf"),
-        [
-          `pid ${dir}/nginx.pid;`,
-          `error_log ${dir}/error.log;`,
-          "events {}",
-          "http {",
-          fs.existsSync(mimeTypes) ? `  include ${mimeTypes};` : "",
-          "  default_type application/octet-stream;",
-          `  access_log ${dir}/access.log;`,
-          "  sendfile on;",
-          "  keepalive_timeout 65;",
-          ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
-            (kind) => `  ${kind}_temp_path ${dir}/${kind}_temp;`,
-          ),
-          `  include ${dir}/civicq.conf;`,
-          "}",
-          "",
-        ].join("\n"),
-      );
-
-      const result = run("nginx", [
-        "-t",
-        "-p",
-        dir,
-        "-c",
-        path.join(dir, "nginx.conf"),
-        "-e",
-        path.join(dir, "error.log"),
-      ]);
+      // `app` only resolves inside compose, and nginx resolves upstream hosts while testing.
+      const conf = writeNginxConfig(dir, { upstream: "127.0.0.1:3000" });
+      const result = run("nginx", ["-t", ...nginxArgs(dir, conf)]);
       expect(result.status, describeOutput(result)).toBe(0);
       expect(result.stderr).toContain("test is successful");
     } finally {

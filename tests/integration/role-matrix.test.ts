@@ -69,9 +69,93 @@ const roleGate = (allowed: Persona[], clerkNoMfa: Outcome): Expected => ({
 /** Filled in by the set-up: a session id belonging to an account none of the personas own. */
 const strangerSession = { id: "" };
 const SLUG_A = "matrix-county-a";
+const SLUG_B = "matrix-county-b";
+
+/**
+ * The election office's console: a jurisdiction where the user has no console role answers 404
+ * (as if it did not exist); a moderator on a clerk-only page gets 403.
+ */
+const consoleGate = (allowed: Persona[], clerkNoMfa: Outcome = MFA_SETUP): Expected => ({
+  ...signedInOnly(NOT_FOUND),
+  ...(allowed.includes("moderatorA") ? {} : { moderatorA: FORBIDDEN }),
+  ...Object.fromEntries(allowed.map((persona) => [persona, OK])),
+  clerkNoMfa,
+});
+const CLERKS: Persona[] = ["clerkA", "admin"];
+/** A clerk page of B's console naming a row of A: not B's, so not found (B's moderator: 403). */
+const FOREIGN: Expected = { ...signedInOnly(NOT_FOUND), moderatorB: FORBIDDEN };
+const MODERATORS: Persona[] = ["moderatorA", "clerkA", "admin"];
+/** Rows of jurisdiction A the console probes address, filled in by the set-up. */
+const inA = {
+  contestId: "",
+  candidateId: "",
+  districtId: "",
+  partyId: "",
+  questionId: "",
+  importId: "",
+};
+/** A console page of A's, with ids known only once the set-up has run. */
+const consoleProbe = (path: () => string, get: Expected, post: Probe["post"] = "none"): Probe => ({
+  get path() {
+    return path();
+  },
+  get,
+  post,
+});
 
 const MATRIX: Record<string, Entry> = {
   "routes/_index": { public: "/" },
+  // The voter's read-only pages: the same page for everyone (own votes aside), no action.
+  "routes/ballot": { public: "/ballot?address=95401" },
+  "routes/elections.$jurisdiction.$election._index": [
+    { path: `/elections/${SLUG_A}/general`, get: everyone(OK), post: "none" },
+  ],
+  "routes/elections.$jurisdiction.$election.$contest._index": [
+    { path: `/elections/${SLUG_A}/general/mayor`, get: everyone(OK), post: "none" },
+  ],
+  "routes/elections.$jurisdiction.$election.$contest.candidates.$candidate": [
+    {
+      path: `/elections/${SLUG_A}/general/mayor/candidates/matrix`,
+      get: everyone(OK),
+      post: "none",
+    },
+  ],
+  "routes/questions.$id._index": { public: "/questions/00000000-0000-4000-8000-000000000000" },
+  // A voter's actions on a question nobody asked: signed in, "not found"; signed out, sign in.
+  "routes/questions.$id_.vote": [
+    {
+      path: "/questions/00000000-0000-4000-8000-000000000000/vote",
+      get: everyone(NOT_FOUND),
+      post: { form: { intent: "vote", returnTo: "/" }, expect: signedInOnly(NOT_FOUND) },
+    },
+  ],
+  "routes/questions.$id_.follow": [
+    {
+      path: "/questions/00000000-0000-4000-8000-000000000000/follow",
+      get: everyone(NOT_FOUND),
+      post: { form: { intent: "follow", returnTo: "/" }, expect: signedInOnly(NOT_FOUND) },
+    },
+  ],
+  "routes/questions.$id_.report": [
+    {
+      path: "/questions/00000000-0000-4000-8000-000000000000/report",
+      get: everyone(NOT_FOUND),
+      post: { form: { reason: "spam", returnTo: "/" }, expect: signedInOnly(NOT_FOUND) },
+    },
+  ],
+  // an empty question: the form comes back with its error, nothing is stored
+  "routes/elections.$jurisdiction.$election.$contest.ask": [
+    {
+      path: `/elections/${SLUG_A}/general/mayor/ask`,
+      get: signedInOnly(),
+      post: { form: { body: "" }, expect: signedInOnly() },
+    },
+  ],
+  "routes/account.activity": [{ path: "/account/activity", get: signedInOnly(), post: "none" }],
+  "routes/unsubscribe.$token": { public: "/unsubscribe/not-a-token" },
+  "routes/events.contests.$contest": {
+    public: "/events/contests/00000000-0000-4000-8000-000000000000",
+  },
   "routes/$": { public: "/no-such-page" },
   "routes/healthz": { public: "/healthz" },
   "routes/readyz": { public: "/readyz" },
@@ -139,10 +223,10 @@ const MATRIX: Record<string, Entry> = {
       post: { form: { intent: "grant" }, expect: roleGate(["admin"], FORBIDDEN) },
     },
   ],
-  "routes/console.$jurisdiction": [
+  "routes/console.$jurisdiction._index": [
     {
       path: `/console/${SLUG_A}`,
-      get: roleGate(["moderatorA", "clerkA", "admin"], MFA_SETUP),
+      get: consoleGate(MODERATORS),
       post: "none",
     },
     {
@@ -151,8 +235,267 @@ const MATRIX: Record<string, Entry> = {
       post: "none",
     },
   ],
+  // Empty forms: allowed personas get the form back with its errors (200) or, for a form
+  // naming no action, 400; nothing is changed.
+  "routes/console.$jurisdiction.elections.new": [
+    {
+      path: `/console/${SLUG_A}/elections/new`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.elections.$election._index": [
+    { path: `/console/${SLUG_A}/elections/general`, get: consoleGate(CLERKS), post: "none" },
+    {
+      path: `/console/${SLUG_A}/elections/no-such-election`,
+      get: { ...consoleGate(CLERKS), clerkA: NOT_FOUND, admin: NOT_FOUND },
+      post: "none",
+    },
+  ],
+  "routes/console.$jurisdiction.elections.$election.edit": [
+    {
+      path: `/console/${SLUG_A}/elections/general/edit`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.elections.$election.status": [
+    {
+      path: `/console/${SLUG_A}/elections/general/status?to=answers_open`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
+  "routes/console.$jurisdiction.elections.$election.contests.new": [
+    {
+      path: `/console/${SLUG_A}/elections/general/contests/new?kind=measure`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.contests.$contest._index": [
+    consoleProbe(() => `/console/${SLUG_A}/contests/${inA.contestId}`, consoleGate(CLERKS), {
+      form: {},
+      expect: consoleGate(CLERKS),
+    }),
+    // A's contest through B's console: not B's, so not found, for B's clerk too
+    consoleProbe(() => `/console/${SLUG_B}/contests/${inA.contestId}`, FOREIGN, {
+      form: {},
+      expect: FOREIGN,
+    }),
+  ],
+  "routes/console.$jurisdiction.contests.$contest.edit": [
+    consoleProbe(() => `/console/${SLUG_A}/contests/${inA.contestId}/edit`, consoleGate(CLERKS), {
+      form: {},
+      expect: consoleGate(CLERKS),
+    }),
+  ],
+  "routes/console.$jurisdiction.candidates.$candidate": [
+    consoleProbe(() => `/console/${SLUG_A}/candidates/${inA.candidateId}`, consoleGate(CLERKS), {
+      form: {},
+      expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" },
+    }),
+    consoleProbe(() => `/console/${SLUG_B}/candidates/${inA.candidateId}`, FOREIGN, {
+      form: {},
+      expect: FOREIGN,
+    }),
+  ],
+  // an empty address: the form comes back with its error, nothing is queued
+  "routes/console.$jurisdiction.imports._index": [
+    {
+      path: `/console/${SLUG_A}/imports`,
+      get: consoleGate(CLERKS),
+      post: { form: { intent: "url", url: "" }, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.imports.$import": [
+    consoleProbe(() => `/console/${SLUG_A}/imports/${inA.importId}`, consoleGate(CLERKS)),
+    consoleProbe(() => `/console/${SLUG_B}/imports/${inA.importId}`, FOREIGN),
+  ],
+  "routes/console.$jurisdiction.districts._index": [
+    {
+      path: `/console/${SLUG_A}/districts`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.districts.$district": [
+    consoleProbe(() => `/console/${SLUG_A}/districts/${inA.districtId}`, consoleGate(CLERKS), {
+      form: {},
+      expect: consoleGate(CLERKS),
+    }),
+    consoleProbe(() => `/console/${SLUG_B}/districts/${inA.districtId}`, FOREIGN, {
+      form: {},
+      expect: FOREIGN,
+    }),
+  ],
+  "routes/console.$jurisdiction.parties._index": [
+    {
+      path: `/console/${SLUG_A}/parties`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: consoleGate(CLERKS) },
+    },
+  ],
+  "routes/console.$jurisdiction.parties.$party": [
+    consoleProbe(() => `/console/${SLUG_A}/parties/${inA.partyId}`, consoleGate(CLERKS), {
+      form: {},
+      expect: consoleGate(CLERKS),
+    }),
+  ],
+  "routes/console.$jurisdiction.moderation._index": [
+    {
+      path: `/console/${SLUG_A}/moderation`,
+      get: consoleGate(MODERATORS),
+      post: {
+        form: {},
+        expect: {
+          ...consoleGate(MODERATORS),
+          ...Object.fromEntries(MODERATORS.map((p) => [p, "400"])),
+        },
+      },
+    },
+  ],
+  "routes/console.$jurisdiction.moderation.questions.$question": [
+    consoleProbe(
+      () => `/console/${SLUG_A}/moderation/questions/${inA.questionId}`,
+      consoleGate(MODERATORS),
+    ),
+    consoleProbe(
+      () => `/console/${SLUG_B}/moderation/questions/${inA.questionId}`,
+      signedInOnly(NOT_FOUND),
+    ),
+  ],
+  "routes/console.$jurisdiction.reports.$election": [
+    {
+      path: `/console/${SLUG_A}/reports/general`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
+  "routes/console.$jurisdiction.reports.$election_.export": [
+    {
+      path: `/console/${SLUG_A}/reports/general/export?table=questions`,
+      get: consoleGate(CLERKS),
+      post: "none",
+    },
+  ],
+  "routes/console.$jurisdiction.audit": [
+    { path: `/console/${SLUG_A}/audit`, get: consoleGate(CLERKS), post: "none" },
+  ],
+  "routes/console.$jurisdiction.audit[.]csv": [
+    { path: `/console/${SLUG_A}/audit.csv`, get: consoleGate(CLERKS), post: "none" },
+  ],
+  "routes/admin.jurisdictions._index": [
+    { path: "/admin/jurisdictions", get: roleGate(["admin"], FORBIDDEN), post: "none" },
+  ],
+  "routes/admin.jurisdictions.new": [
+    {
+      path: "/admin/jurisdictions/new",
+      get: roleGate(["admin"], FORBIDDEN),
+      post: { form: {}, expect: roleGate(["admin"], FORBIDDEN) },
+    },
+  ],
+  "routes/admin.jurisdictions.$jurisdiction.edit": [
+    {
+      path: `/admin/jurisdictions/${SLUG_A}/edit`,
+      get: roleGate(["admin"], FORBIDDEN),
+      post: { form: {}, expect: roleGate(["admin"], FORBIDDEN) },
+    },
+  ],
+  "routes/admin.audit": [
+    { path: "/admin/audit", get: roleGate(["admin"], FORBIDDEN), post: "none" },
+  ],
+  "routes/admin.audit[.]csv": [
+    { path: "/admin/audit.csv", get: roleGate(["admin"], FORBIDDEN), post: "none" },
+  ],
+  "routes/moderation-policy": { public: "/moderation-policy" },
   "routes/candidate._index": [
     { path: "/candidate", get: roleGate(["candidate", "admin"], FORBIDDEN), post: "none" },
+  ],
+  // Anyone may read what an invitation link is for; an unknown one is "not found" to all.
+  "routes/claim.$token": { public: "/claim/not-a-token" },
+  // The candidate's own pages: only an account linked to a candidacy (an admin holds none).
+  "routes/candidate.profile": [
+    {
+      path: "/candidate/profile",
+      get: roleGate(["candidate"], FORBIDDEN),
+      // a form naming no action: 400, nothing changed
+      post: { form: {}, expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: "400" } },
+    },
+  ],
+  "routes/candidate.questions._index": [
+    { path: "/candidate/questions", get: roleGate(["candidate"], FORBIDDEN), post: "none" },
+  ],
+  // a question nobody asked: not found for the candidate, forbidden to everyone else
+  "routes/candidate.questions.$question": [
+    {
+      path: "/candidate/questions/00000000-0000-4000-8000-000000000000",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: {
+        form: { intent: "draft", body: "An answer." },
+        expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      },
+    },
+  ],
+  // Public media; an original is private to everyone, whatever their role.
+  "routes/media.$": [
+    {
+      path: "/media/videos/originals/00000000-0000-4000-8000-000000000000/0123456789abcdef/original",
+      get: everyone(NOT_FOUND),
+      post: "none",
+    },
+  ],
+  // An original by signed link only: unsigned, not found to anyone, whatever their role.
+  "routes/media-original.$video": [
+    {
+      path: "/media-original/00000000-0000-4000-8000-000000000000?expires=1&signature=x",
+      get: everyone(NOT_FOUND),
+      post: "none",
+    },
+  ],
+  // Answering by video: a question nobody asked, a video or upload nobody started, is not found
+  // for the candidate and forbidden to everyone else (an admin holds no candidacy).
+  "routes/candidate.questions.$question_.video": [
+    {
+      path: "/candidate/questions/00000000-0000-4000-8000-000000000000/video",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: "none",
+    },
+  ],
+  "routes/candidate.questions.$question_.video_.upload": [
+    {
+      path: "/candidate/questions/00000000-0000-4000-8000-000000000000/video/upload",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: { form: {}, expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND } },
+    },
+  ],
+  "routes/candidate.videos.$video": [
+    {
+      path: "/candidate/videos/00000000-0000-4000-8000-000000000000",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: {
+        form: { intent: "publish" },
+        expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      },
+    },
+  ],
+  "routes/uploads.videos": [
+    {
+      path: "/uploads/videos",
+      get: everyone(NO_ACTION),
+      post: {
+        form: { question: "00000000-0000-4000-8000-000000000000", size: "1000" },
+        expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      },
+    },
+  ],
+  // Parts are sent with PATCH; a POST is refused before anything else.
+  "routes/uploads.videos.$upload": [
+    {
+      path: "/uploads/videos/00000000-0000-4000-8000-000000000000",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: "none",
+    },
   ],
 };
 
@@ -181,6 +524,7 @@ describe("role matrix", () => {
     const a = await createContest(db);
     const b = await createContest(db);
     await db("jurisdictions").where({ id: a.jurisdictionId }).update({ slug: SLUG_A });
+    await db("jurisdictions").where({ id: b.jurisdictionId }).update({ slug: SLUG_B });
     const [candidacy] = await db("candidates")
       .insert({ contest_id: a.contestId, ballot_name: "Matrix Candidate", slug: "matrix" })
       .returning("id");
@@ -209,6 +553,26 @@ describe("role matrix", () => {
       cookies[persona as Persona] = session.cookie;
     }
     strangerSession.id = (await signedIn(await createUser(db), { hasMfa: false })).sessionId;
+    inA.contestId = a.contestId;
+    inA.candidateId = candidacy.id;
+    const [district] = await db("electoral_districts")
+      .insert({ jurisdiction_id: a.jurisdictionId, name: { en: "Matrix District" } })
+      .returning("id");
+    const [party] = await db("parties")
+      .insert({ jurisdiction_id: a.jurisdictionId, name: { en: "Matrix Party" } })
+      .returning("id");
+    const [question] = await db("questions")
+      .insert({
+        election_id: a.electionId,
+        contest_id: a.contestId,
+        body: "A question the moderators of A may see.",
+      })
+      .returning("id");
+    Object.assign(inA, { districtId: district.id, partyId: party.id, questionId: question.id });
+    const [ballotImport] = await db("ballot_imports")
+      .insert({ jurisdiction_id: a.jurisdictionId, source_kind: "cli", source: "matrix.xml" })
+      .returning("id");
+    inA.importId = ballotImport.id;
 
     app = await startApp(url);
   });

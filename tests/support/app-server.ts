@@ -18,6 +18,8 @@ async function freePort(): Promise<number> {
 
 export type App = {
   url: string;
+  /** the app's process id (tests that measure its memory read /proc/<pid>/status) */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
   /** A request with no redirect following; POSTs carry our Origin, as a browser's form would. */
@@ -59,6 +61,7 @@ export async function startApp(databaseUrl: string): Promise<App> {
   );
   return {
     url,
+    pid: child.pid!,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");

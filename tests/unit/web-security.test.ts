@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { isCrossSiteWrite, securityHeaders } from "~/lib/web-security.server";
+import {
+  isCrossSiteWrite,
+  SELF_AUTHENTICATING_WRITES,
+  securityHeaders,
+} from "~/lib/web-security.server";
 
 const ours = ["https://civicq.example.org"];
 
@@ -43,5 +47,15 @@ describe("security headers", () => {
     expect(
       securityHeaders("n", "http://localhost:3000")["Strict-Transport-Security"],
     ).toBeUndefined();
+  });
+});
+
+describe("writes that carry their own credential", () => {
+  const exempt = (path: string) => SELF_AUTHENTICATING_WRITES.some((pattern) => pattern.test(path));
+  it("are only the one-click unsubscribe links mail providers post to", () => {
+    expect(exempt(`/unsubscribe/${"a".repeat(43)}`)).toBe(true);
+    expect(exempt("/unsubscribe/short")).toBe(false);
+    expect(exempt(`/unsubscribe/${"a".repeat(43)}/../../sign-in`)).toBe(false);
+    expect(exempt("/sign-in")).toBe(false);
   });
 });

@@ -2,7 +2,12 @@ import type { JobHelpers, TaskList } from "graphile-worker";
 import { db } from "~/lib/db.server";
 import { jobPayloads, REQUEST_ID_KEY, type JobName, type JobPayload } from "~/lib/queue.server";
 import { deliverEmail } from "~/services/emails.server";
+import { enqueueDueRefreshes, refreshElectionFeed } from "~/services/imports/refresh.server";
+import { runImport } from "~/services/imports/run.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
+import { cleanupMedia } from "~/services/media-cleanup.server";
+import { rollUpReports } from "~/services/reports.server";
+import { runTranscodeJob } from "~/services/videos.server";
 
 /**
  * A task: its payload is parsed with the job catalogue's schema, then a service does the work.
@@ -34,5 +39,32 @@ export const taskList = {
   }),
   send_email: task("send_email", async (payload) => {
     await deliverEmail(payload);
+  }),
+  rollup_election_reports: task("rollup_election_reports", async ({ electionId }, helpers) => {
+    const count = await rollUpReports(db(), electionId);
+    helpers.logger.info(`rolled up the reports of ${count} election(s)`);
+  }),
+  import_ballot_feed: task("import_ballot_feed", async ({ importId }, helpers) => {
+    const result = await runImport(db(), importId);
+    if (!result) helpers.logger.info(`import ${importId} is gone or already ran`);
+  }),
+  refresh_ballot_feeds: task("refresh_ballot_feeds", async (_payload, helpers) => {
+    const due = await enqueueDueRefreshes(db());
+    if (due) helpers.logger.info(`enqueued ${due} feed refresh(es)`);
+  }),
+  refresh_ballot_feed: task("refresh_ballot_feed", async ({ electionId }) => {
+    await refreshElectionFeed(db(), electionId);
+  }),
+  transcode_video: task("transcode_video", async ({ videoId }, helpers) => {
+    const outcome = await runTranscodeJob(db(), videoId, {
+      number: helpers.job.attempts,
+      max: helpers.job.max_attempts,
+    });
+    // A failure's detail (ffmpeg's words) is for us; the candidate reads the reason.
+    const level = outcome.status === "failed" ? "warn" : "info";
+    helpers.logger[level](`video ${videoId}: ${outcome.status}`, { videoId, ...outcome });
+  }),
+  cleanup_media: task("cleanup_media", async () => {
+    await cleanupMedia(db());
   }),
 } satisfies Record<JobName, TaskList[string]>;

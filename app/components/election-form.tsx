@@ -1,0 +1,95 @@
+import type { FieldErrors } from "~/lib/forms.server";
+import { useT } from "~/lib/i18n";
+import { LocalizedFields, SelectField } from "./fields";
+import { Field, FormMessage, SubmitButton } from "./form";
+
+/**
+ * The election's form, for creating and for editing one. Window times are typed in the
+ * jurisdiction's local time (`timeZone`, named in the hint). Once questions have opened the
+ * slug — the election's address for voters — is shown but no longer editable.
+ */
+export function ElectionForm({
+  values,
+  errors,
+  timeZone,
+  slugLocked = false,
+  submitLabel,
+}: {
+  values: Partial<Record<string, string>>;
+  errors: FieldErrors;
+  timeZone: string;
+  slugLocked?: boolean;
+  submitLabel: string;
+}) {
+  const t = useT();
+  return (
+    <form method="post" noValidate className="max-w-xl">
+      <FormMessage message={Object.keys(errors).length ? "form.fixErrors" : undefined} />
+      <LocalizedFields
+        name="name"
+        label="console.election.name"
+        values={values}
+        errors={errors}
+        required
+      />
+      {slugLocked ? (
+        <p className="mb-4">
+          {t("console.election.slugLocked", { slug: values.slug ?? "" })}
+          <input type="hidden" name="slug" value={values.slug} />
+        </p>
+      ) : (
+        <Field
+          name="slug"
+          label="console.election.slug"
+          hint="console.election.slugHint"
+          defaultValue={values.slug}
+          error={errors.slug}
+          required
+          autoComplete="off"
+        />
+      )}
+      <Field
+        name="electionDate"
+        type="date"
+        label="console.election.date"
+        defaultValue={values.electionDate}
+        error={errors.electionDate}
+        required
+      />
+      <fieldset className="mb-2">
+        <legend className="mb-2 font-semibold">{t("console.election.windows")}</legend>
+        <p className="mb-2 text-sm text-slate-700">
+          {t("console.election.windowsHint", { zone: timeZone })}
+        </p>
+        {(
+          [
+            ["questionsOpenAt", "console.election.questionsOpenAt"],
+            ["questionsCloseAt", "console.election.questionsCloseAt"],
+            ["answersOpenAt", "console.election.answersOpenAt"],
+            ["answersCloseAt", "console.election.answersCloseAt"],
+          ] as const
+        ).map(([name, label]) => (
+          <Field
+            key={name}
+            name={name}
+            type="datetime-local"
+            label={label}
+            defaultValue={values[name]}
+            error={errors[name]}
+          />
+        ))}
+      </fieldset>
+      <SelectField
+        name="moderationMode"
+        label="console.election.moderationMode"
+        defaultValue={values.moderationMode ?? "before_publishing"}
+        error={errors.moderationMode}
+        options={[
+          { value: "before_publishing", label: t("console.election.moderation.before_publishing") },
+          { value: "after_publishing", label: t("console.election.moderation.after_publishing") },
+        ]}
+      />
+      <SubmitButton>{submitLabel}</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,22 @@
+import type { HeadersFunction } from "@remix-run/node";
+import { SESSION_COOKIE } from "./session.server";
+
+const SESSION_COOKIE_PRESENT = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=`);
+
+/**
+ * Cache-Control for a public page. Anonymous visitors all get the same page (per language, which
+ * entry.server adds to Vary along with Cookie), so Nginx or a CDN may keep it for 30 seconds and
+ * serve it stale for a minute more while fetching a fresh one; the vote counts a visitor sees
+ * are at most that far behind. With a session cookie the page carries the visitor's own votes
+ * and follows, so no shared cache may keep it.
+ */
+export function publicPageCacheControl(request: Request): string {
+  return SESSION_COOKIE_PRESENT.test(request.headers.get("Cookie") ?? "")
+    ? "private, no-store"
+    : "public, max-age=30, stale-while-revalidate=60";
+}
+
+/** A public page route's `headers`: the Cache-Control its loader chose (no-store if none). */
+export const publicPageHeaders: HeadersFunction = ({ loaderHeaders }) => ({
+  "Cache-Control": loaderHeaders.get("Cache-Control") ?? "private, no-store",
+});

@@ -1,0 +1,22 @@
+/**
+ * The addresses of the voter's pages, built in one place: /elections/<jurisdiction>/<election>,
+ * then /<contest>, then /candidates/<candidate>; questions live at /questions/<id>.
+ */
+export type ElectionSlugs = { jurisdiction: string; election: string };
+
+export const electionPath = ({ jurisdiction, election }: ElectionSlugs) =>
+  `/elections/${encodeURIComponent(jurisdiction)}/${encodeURIComponent(election)}`;
+
+export const contestPath = (slugs: ElectionSlugs, contest: string) =>
+  `${electionPath(slugs)}/${encodeURIComponent(contest)}`;
+
+export const candidatePath = (slugs: ElectionSlugs, contest: string, candidate: string) =>
+  `${contestPath(slugs, contest)}/candidates/${encodeURIComponent(candidate)}`;
+
+export const questionPath = (id: string) => `/questions/${encodeURIComponent(id)}`;
+
+/** The page's own path and query, for a form to come back to after posting. */
+export function pathOf(request: Request): string {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+}
