@@ -72,6 +72,16 @@ export default function Candidate() {
           { href: contestPath(slugs, contest.slug), label: contest.title },
         ]}
       />
+      {candidate.photoUrl ? (
+        <img
+          src={candidate.photoUrl}
+          alt={t("candidate.photo", { name: candidate.ballotName })}
+          width={160}
+          height={160}
+          loading="lazy"
+          className="mb-3 h-40 w-40 rounded object-cover"
+        />
+      ) : null}
       <h1 className="mb-1 text-2xl font-bold">{candidate.ballotName}</h1>
       <p className="mb-1 text-slate-700">
         {t("candidate.runningFor")} <LocalizedText text={contest.title} />
@@ -92,12 +102,23 @@ export default function Candidate() {
           <LocalizedText text={candidate.bio} paragraphs />
         </section>
       ) : null}
-      {candidate.website ? (
-        <p className="mb-4">
-          <a href={candidate.website} rel="noopener nofollow" className="text-brand underline">
-            {t("candidate.website")}
-          </a>
-        </p>
+      {candidate.website || candidate.links.length > 0 ? (
+        <ul className="mb-4 space-y-1">
+          {candidate.website ? (
+            <li>
+              <a href={candidate.website} rel="noopener nofollow" className="text-brand underline">
+                {t("candidate.website")}
+              </a>
+            </li>
+          ) : null}
+          {candidate.links.map((link) => (
+            <li key={link}>
+              <a href={link} rel="noopener nofollow" className="text-brand underline">
+                {new URL(link).hostname.replace(/^www\./, "")}
+              </a>
+            </li>
+          ))}
+        </ul>
       ) : null}
       <section aria-labelledby="answers">
         <h2 id="answers" className="mb-2 text-xl font-bold">

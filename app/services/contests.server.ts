@@ -1,3 +1,4 @@
+import { mediaUrl } from "~/lib/storage.server";
 import type { DbOrTransaction } from "~/lib/db.server";
 import type { LocalizedText } from "~/lib/i18n";
 
@@ -122,6 +123,10 @@ export type CandidateProfile = ContestCandidate & {
   bio: LocalizedText;
   /** only an http(s) address: anything else is not worth a link (and could be a script) */
   website: string | null;
+  /** the candidate's other links (social profiles), http(s) only */
+  links: string[];
+  /** the re-encoded profile photo, when the candidate uploaded one */
+  photoUrl: string | null;
   withdrawn: boolean;
 };
 
@@ -145,13 +150,22 @@ export async function findCandidate(
     .leftJoin("parties as p", "p.id", "k.party_id")
     .where({ "k.contest_id": contestId, "k.slug": slug })
     .first<
-      (CandidateRow & { bio: LocalizedText; website: string | null; status: string }) | undefined
-    >(...CANDIDATE_COLUMNS, "k.bio", "k.website", "k.status");
+      | (CandidateRow & {
+          bio: LocalizedText;
+          website: string | null;
+          links: string[];
+          photo_key: string | null;
+          status: string;
+        })
+      | undefined
+    >(...CANDIDATE_COLUMNS, "k.bio", "k.website", "k.links", "k.photo_key", "k.status");
   if (!row) return null;
   return {
     ...toCandidate(row),
     bio: row.bio,
     website: safeWebsite(row.website),
+    links: row.links.map(safeWebsite).filter((link): link is string => link !== null),
+    photoUrl: row.photo_key ? mediaUrl(row.photo_key) : null,
     withdrawn: row.status === "withdrawn",
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { codeIn, expect, latestMail, mailCount, test, uniqueEmail } from "./support";
 
@@ -162,3 +163,24 @@ function notifyFollowers(questionId: string) {
   );
   expect(run.status, run.stderr).toBe(0);
 }
+
+test.describe("accessibility of the signed-in voter's pages", () => {
+  // axe runs inside the page; the pages render the same without it
+  test.use({ javaScriptEnabled: true });
+
+  for (const locale of ["en", "es"] as const) {
+    test(`ask, my activity, my account (${locale}): no axe violations`, async ({ page }) => {
+      await signInFreshVoter(page);
+      const path = await askPage(page); // found by its English name, before switching
+      await page.goto(`/language/${locale}?returnTo=/`);
+      const pages = [path, "/account/activity", "/account"];
+      for (const url of pages) {
+        expect((await page.goto(url))?.status(), url).toBe(200);
+        const { violations } = await new AxeBuilder({ page })
+          .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+          .analyze();
+        expect(violations.map((violation) => `${url}: ${violation.id}`)).toEqual([]);
+      }
+    });
+  }
+});

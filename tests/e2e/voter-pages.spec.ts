@@ -274,6 +274,11 @@ test.describe("accessibility", () => {
     ["candidate", ({ election }) => `${election}/mayor-port-alder/candidates/priya-raman`],
     ["question", firstQuestion],
     ["question with a video answer", videoQuestion],
+    ["sign in", () => "/sign-in"],
+    ["sign in with an emailed code", () => "/sign-in/code"],
+    ["create an account", () => "/sign-up"],
+    ["reset the password", () => "/forgot-password"],
+    ["moderation policy", () => "/moderation-policy"],
   ];
   for (const locale of ["en", "es"] as const) {
     for (const [name, find] of pages) {
