@@ -101,7 +101,7 @@ export async function findDistrict(
 const OCD_TAKEN: FieldErrors = { ocdId: "console.district.ocdTaken" };
 
 /** Creates (no id) or updates a district; an OCD id names one district per jurisdiction. */
-export async function saveDistrict(
+export function saveDistrict(
   db: Db,
   scope: Scope,
   id: string | null,
@@ -109,19 +109,40 @@ export async function saveDistrict(
   actor: Actor,
 ): Promise<Outcome> {
   const row = { name: input.name, kind: input.kind, ocd_id: input.ocdId };
+  return saveUniqueRow(db, scope, "electoral_districts", "district", id, row, actor, {
+    column: "ocd_id",
+    value: input.ocdId,
+    errors: OCD_TAKEN,
+  });
+}
+
+/**
+ * saveRow in its own transaction, for tables where one column must be unique per jurisdiction:
+ * a clash is a field error (checked first, and again by the database's unique index in a race).
+ */
+async function saveUniqueRow(
+  db: Db,
+  scope: Scope,
+  table: "electoral_districts" | "parties",
+  kind: "district" | "party",
+  id: string | null,
+  row: Record<string, unknown>,
+  actor: Actor,
+  unique: { column: string; value: string | null; errors: FieldErrors },
+): Promise<Outcome> {
   try {
     return await db.transaction(async (trx) => {
-      if (input.ocdId) {
-        const clash = await trx("electoral_districts")
-          .where({ jurisdiction_id: scope.jurisdictionId, ocd_id: input.ocdId })
+      if (unique.value) {
+        const clash = await trx(table)
+          .where({ jurisdiction_id: scope.jurisdictionId, [unique.column]: unique.value })
           .whereNot("id", id ?? "00000000-0000-0000-0000-000000000000")
           .first("id");
-        if (clash) return { ok: false, errors: OCD_TAKEN };
+        if (clash) return { ok: false, errors: unique.errors };
       }
-      return saveRow(trx, scope, "electoral_districts", "district", id, row, actor);
+      return saveRow(trx, scope, table, kind, id, row, actor);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, errors: OCD_TAKEN };
+    if (isUniqueViolation(error)) return { ok: false, errors: unique.errors };
     throw error;
   }
 }
@@ -220,28 +241,18 @@ export async function findParty(
 
 const ABBREVIATION_TAKEN: FieldErrors = { abbreviation: "console.party.abbreviationTaken" };
 
-export async function saveParty(
+export function saveParty(
   db: Db,
   scope: Scope,
   id: string | null,
   input: PartyInput,
   actor: Actor,
 ): Promise<Outcome> {
-  try {
-    return await db.transaction(async (trx) => {
-      if (input.abbreviation) {
-        const clash = await trx("parties")
-          .where({ jurisdiction_id: scope.jurisdictionId, abbreviation: input.abbreviation })
-          .whereNot("id", id ?? "00000000-0000-0000-0000-000000000000")
-          .first("id");
-        if (clash) return { ok: false, errors: ABBREVIATION_TAKEN };
-      }
-      return saveRow(trx, scope, "parties", "party", id, input, actor);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, errors: ABBREVIATION_TAKEN };
-    throw error;
-  }
+  return saveUniqueRow(db, scope, "parties", "party", id, input, actor, {
+    column: "abbreviation",
+    value: input.abbreviation,
+    errors: ABBREVIATION_TAKEN,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
