@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts the system parts CivicQ needs on a Debian bookworm machine like ours:
 # ffmpeg, the pgvector extension (built from Debian trixie's source), and for the tests chromium,
-# nginx, docker-compose and promtool (skipped with CIVICQ_RUNTIME_ONLY=1); then makes sure
+# nginx, docker-compose, promtool, wrk and sqlmap (skipped with CIVICQ_RUNTIME_ONLY=1); then makes sure
 # PostgreSQL and Redis answer. Safe to run again: each step is skipped when done.
 # Where it cannot act (not root, not Debian), it says exactly what to install instead.
 set -euo pipefail
@@ -15,6 +15,9 @@ if [ "${CIVICQ_RUNTIME_ONLY:-}" != 1 ]; then
   command -v docker-compose >/dev/null || need_apt+=(docker-compose)
   # promtool checks deploy/monitoring's alert rules (Debian ships it in the prometheus package).
   command -v promtool >/dev/null || need_apt+=(prometheus)
+  # wrk drives the page benchmarks (npm run bench); sqlmap probes the forms for injection (issue 9).
+  command -v wrk >/dev/null || need_apt+=(wrk)
+  command -v sqlmap >/dev/null || need_apt+=(sqlmap)
 fi
 command -v pg_ctlcluster >/dev/null || need_apt+=("postgresql-$PG_MAJOR")
 command -v redis-server >/dev/null || need_apt+=(redis-server)

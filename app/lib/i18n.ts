@@ -1,9 +1,8 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import en from "~/i18n/en.json";
-import es from "~/i18n/es.json";
+import { en, es } from "~/i18n/catalogues";
 
 /**
- * The one `t()` for text a user reads. Catalogues live in app/i18n/*.json; a key missing from a
+ * The one `t()` for text a user reads. Catalogues live in app/i18n/*.json (merged in catalogues.ts); a key missing from a
  * language falls back to English (a test keeps the catalogues in step).
  */
 export const LOCALES = ["en", "es"] as const;

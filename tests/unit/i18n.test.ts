@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import en from "~/i18n/en.json";
-import es from "~/i18n/es.json";
+import { en, es } from "~/i18n/catalogues";
 import { translate } from "~/lib/i18n";
 import { safeReturnPath } from "~/lib/http.server";
 import { localeFromRequest } from "~/lib/locale.server";
