@@ -19,6 +19,7 @@ import { withRequestId } from "~/lib/request-context.server";
 import {
   FORM_BODY_LIMIT_BYTES,
   isCrossSiteWrite,
+  OPEN_API_PATH,
   SELF_AUTHENTICATING_WRITES,
   securityHeaders,
 } from "~/lib/web-security.server";
@@ -69,7 +70,12 @@ const requestContext: RequestHandler = (req, res, next) => {
 const webSecurity: RequestHandler = (req, res, next) => {
   const nonce = randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
-  res.set(securityHeaders(nonce, settings.APP_URL));
+  res.set(securityHeaders(nonce, settings.APP_URL, req.path));
+  if (req.method === "OPTIONS" && OPEN_API_PATH.test(req.path)) {
+    // a CORS preflight (a page's script sending If-None-Match): the headers above answer it
+    res.status(204).end();
+    return;
+  }
   // The host the browser addressed (as Remix reads it, forwarded host first): a write must come
   // from a page of that same origin. (Remix aborts a mismatched action with a 500; we answer 403.)
   const ownOrigin = `${req.protocol}://${req.get("x-forwarded-host") ?? req.get("host")}`;

@@ -61,17 +61,21 @@ export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
   ];
 };
 
-/** A route opts in to JavaScript with `handle: { hydrate: true }`; pages are complete without it. */
-export type RouteHandle = { hydrate?: boolean };
+/**
+ * A route opts in to JavaScript with `handle: { hydrate: true }`; pages are complete without it.
+ * `bare: true` leaves out the site's header (an embed, framed in another site's page).
+ */
+export type RouteHandle = { hydrate?: boolean; bare?: boolean };
 
-function useHydrate(): boolean {
-  return useMatches().some((match) => (match.handle as RouteHandle | undefined)?.hydrate);
+function useHandle(key: keyof RouteHandle): boolean {
+  return useMatches().some((match) => (match.handle as RouteHandle | undefined)?.[key]);
 }
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? "en";
-  const hydrate = useHydrate();
+  const hydrate = useHandle("hydrate");
+  const bare = useHandle("bare");
   const nonce = useNonce();
   const t = useT();
   return (
@@ -82,34 +86,40 @@ export function Layout({ children }: { children: ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body className="min-h-screen bg-white font-sans text-slate-900">
-        <a
-          href="#main"
-          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
-        >
-          {t("nav.skipToContent")}
-        </a>
-        <header className="border-b border-slate-200 bg-slate-50">
-          <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
-            <Link to="/" className="text-xl font-bold text-brand-dark" aria-label={t("nav.home")}>
-              {t("site.name")}
-            </Link>
-            <div className="flex flex-wrap items-center gap-4">
-              <AccountNav user={data?.user ?? null} />
-              <LanguageSwitch current={locale} />
+      {bare ? (
+        <body className="bg-[var(--surface)] font-sans text-[color:var(--ink)]">
+          <main className="p-3">{children}</main>
+        </body>
+      ) : (
+        <body className="min-h-screen bg-white font-sans text-slate-900">
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2"
+          >
+            {t("nav.skipToContent")}
+          </a>
+          <header className="border-b border-slate-200 bg-slate-50">
+            <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-3">
+              <Link to="/" className="text-xl font-bold text-brand-dark" aria-label={t("nav.home")}>
+                {t("site.name")}
+              </Link>
+              <div className="flex flex-wrap items-center gap-4">
+                <AccountNav user={data?.user ?? null} />
+                <LanguageSwitch current={locale} />
+              </div>
             </div>
-          </div>
-        </header>
-        <main id="main" className="mx-auto max-w-3xl px-4 py-6">
-          {children}
-        </main>
-        {hydrate ? (
-          <>
-            <ScrollRestoration nonce={nonce} />
-            <Scripts nonce={nonce} />
-          </>
-        ) : null}
-      </body>
+          </header>
+          <main id="main" className="mx-auto max-w-3xl px-4 py-6">
+            {children}
+          </main>
+          {hydrate ? (
+            <>
+              <ScrollRestoration nonce={nonce} />
+              <Scripts nonce={nonce} />
+            </>
+          ) : null}
+        </body>
+      )}
     </html>
   );
 }

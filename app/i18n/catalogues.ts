@@ -5,6 +5,10 @@
  */
 import coreEn from "./en.json";
 import coreEs from "./es.json";
+import officeEn from "./office.en.json";
+import officeEs from "./office.es.json";
+import opendataEn from "./opendata.en.json";
+import opendataEs from "./opendata.es.json";
 
-export const en = { ...coreEn };
-export const es: Record<keyof typeof en, string> = { ...coreEs };
+export const en = { ...coreEn, ...officeEn, ...opendataEn };
+export const es: Record<keyof typeof en, string> = { ...coreEs, ...officeEs, ...opendataEs };

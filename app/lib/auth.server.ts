@@ -9,15 +9,29 @@ import { readSession, type SessionRecord } from "./session.server";
  * `requireRole(role, jurisdictionId)`. Every loader and action that needs a role calls these;
  * the role matrix test (tests/integration/role-matrix.test.ts) holds each route to it.
  */
-export const ROLES = ["voter", "candidate", "moderator", "clerk", "admin"] as const;
+export const ROLES = [
+  "voter",
+  "candidate",
+  "viewer",
+  "moderator",
+  "editor",
+  "clerk",
+  "owner",
+  "admin",
+] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles whose pages stay closed until TOTP MFA is on and passed in this session. */
 export const MFA_REQUIRED_ROLES: ReadonlySet<Role> = new Set([
   "candidate",
+  "viewer",
   "moderator",
+  "editor",
   "clerk",
+  "owner",
   "admin",
 ]);
+/** Roles a grant carries besides its own: an office's owner may do all its clerks may. */
+const IMPLIED_ROLES: Partial<Record<Role, readonly Role[]>> = { owner: ["clerk"] };
 
 export type Grant = { role: Role; jurisdictionId: string | null };
 
@@ -102,7 +116,9 @@ export function hasRole(
       // a grant without a jurisdiction exists only for admins, and covers every jurisdiction
       (grant.jurisdictionId === null || grant.jurisdictionId === jurisdictionId) &&
       // an admin may do what any role may, where the admin grant reaches
-      (grant.role === role || grant.role === "admin"),
+      (grant.role === role ||
+        grant.role === "admin" ||
+        Boolean(IMPLIED_ROLES[grant.role]?.includes(role))),
   );
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
 import { SESSION_COOKIE } from "./session.server";
 
@@ -20,3 +21,22 @@ export function publicPageCacheControl(request: Request): string {
 export const publicPageHeaders: HeadersFunction = ({ loaderHeaders }) => ({
   "Cache-Control": loaderHeaders.get("Cache-Control") ?? "private, no-store",
 });
+
+/**
+ * A JSON document that caches and revalidates: a weak ETag of its bytes, 304 when the client's
+ * If-None-Match names it, and the given Cache-Control either way.
+ */
+export function cachedJson(request: Request, body: unknown, cacheControl: string): Response {
+  const text = JSON.stringify(body);
+  const etag = `W/"${createHash("sha256").update(text).digest("base64url").slice(0, 27)}"`;
+  const headers = {
+    ETag: etag,
+    "Cache-Control": cacheControl,
+    "Content-Type": "application/json; charset=utf-8",
+  };
+  const sent = request.headers.get("If-None-Match") ?? "";
+  const matches =
+    sent.trim() === "*" ||
+    sent.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag.slice(2));
+  return matches ? new Response(null, { status: 304, headers }) : new Response(text, { headers });
+}

@@ -20,3 +20,9 @@ export function pathOf(request: Request): string {
   const url = new URL(request.url);
   return url.pathname + url.search;
 }
+
+/** The embeddable cards (app/routes/embed.*): the only pages other sites may frame. */
+export const embedContestPath = ({ jurisdiction, election }: ElectionSlugs, contest: string) =>
+  `/embed/${[jurisdiction, election, contest].map(encodeURIComponent).join("/")}`;
+
+export const embedQuestionPath = (id: string) => `/embed/questions/${encodeURIComponent(id)}`;

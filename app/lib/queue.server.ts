@@ -19,6 +19,8 @@ export const jobPayloads = {
       "question_answered",
       "candidate_invitation",
       "question_rejected",
+      "office_request_confirm",
+      "staff_invitation",
     ]),
     to: z.email(),
     locale: z.enum(["en", "es"]).catch("en"),
@@ -35,6 +37,8 @@ export const jobPayloads = {
   // video answers (app/services/videos.server.ts): one upload's processing, the hourly clean-up
   transcode_video: z.object({ videoId: z.uuid() }),
   cleanup_media: z.object({}),
+  // the open-data bundle (app/services/open-data-bundle.server.ts), nightly
+  build_open_data_bundle: z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -37,6 +37,7 @@ export const STORAGE_AREAS = [
   "images/candidates",
   "images/measures",
   "documents/sources",
+  "exports/open-data",
 ] as const;
 export type StorageArea = (typeof STORAGE_AREAS)[number];
 
@@ -47,6 +48,7 @@ export const PUBLIC_AREAS: readonly StorageArea[] = [
   "images/profiles",
   "images/candidates",
   "images/measures",
+  "exports/open-data",
 ];
 
 // Segments start with a letter or digit: no "", ".", ".." or hidden names, so a key can never

@@ -3,9 +3,31 @@
  * (server.ts wires them in front of Remix). See docs/decisions/004-csrf-and-headers.md.
  */
 
-/** Content-Security-Policy with a per-response nonce: no inline script without it, ever. */
-export function securityHeaders(nonce: string, appUrl: string): Record<string, string> {
+/**
+ * The only pages other sites may frame: the embeddable cards (docs/decisions/021). Every other
+ * response keeps `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
+ */
+export const EMBED_PATH = /^\/embed\//;
+/** The open-data API (docs/decisions/022): any site's script may read it. */
+export const OPEN_API_PATH = /^\/api\/v1\//;
+
+/** CORS for the open-data API: reads from anywhere, no credentials, the ETag readable. */
+export const OPEN_API_CORS: Record<string, string> = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+  "Access-Control-Allow-Headers": "If-None-Match",
+  "Access-Control-Expose-Headers": "ETag",
+  "Access-Control-Max-Age": "86400",
+};
+
+/**
+ * Content-Security-Policy with a per-response nonce: no inline script without it, ever. `path`
+ * chooses the exceptions: embeds may be framed by any site, the API may be read by any site.
+ */
+export function securityHeaders(nonce: string, appUrl: string, path = "/"): Record<string, string> {
   const https = appUrl.startsWith("https:");
+  const embed = EMBED_PATH.test(path);
+  const openApi = OPEN_API_PATH.test(path);
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'`,
@@ -17,18 +39,19 @@ export function securityHeaders(nonce: string, appUrl: string): Record<string, s
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    embed ? "frame-ancestors *" : "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ].join("; ");
   return {
     "Content-Security-Policy": csp,
     "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
+    ...(embed ? {} : { "X-Frame-Options": "DENY" }),
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy":
       "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": embed || openApi ? "cross-origin" : "same-origin",
+    ...(openApi ? OPEN_API_CORS : {}),
     ...(https ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
   };
 }

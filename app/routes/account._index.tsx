@@ -7,6 +7,7 @@ import { localized, useLocale, useT, type Locale } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import { listSessions } from "~/lib/session.server";
 import { listGrants } from "~/services/users.server";
+import { isStaffRole, roleLabelKey } from "~/lib/staff-roles";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "account.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -114,12 +115,11 @@ export default function Account() {
           <ul className="space-y-1">
             {grants.map((grant) => (
               <li key={grant.id}>
-                {t(`account.role.${grant.role}`)} —{" "}
+                {t(roleLabelKey(grant.role))} —{" "}
                 {grant.jurisdictionName
                   ? localized(grant.jurisdictionName, locale)
                   : t("account.roles.everywhere")}
-                {(grant.role === "clerk" || grant.role === "moderator") &&
-                grant.jurisdictionSlug ? (
+                {isStaffRole(grant.role) && grant.jurisdictionSlug ? (
                   <>
                     {" · "}
                     <Link

@@ -17,6 +17,7 @@ import { pageMeta } from "~/lib/meta";
 import { normaliseEmail } from "~/services/accounts.server";
 import { listJurisdictions } from "~/services/roles.server";
 import { grantRole, listGrants, revokeGrant } from "~/services/users.server";
+import { roleLabelKey } from "~/lib/staff-roles";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "admin.roles.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -174,7 +175,7 @@ export default function AdminRoles() {
             label="admin.roles.roleLabel"
             defaultValue={values.role}
             error={errors.role}
-            options={ROLES.map((role) => ({ value: role, label: t(`account.role.${role}`) }))}
+            options={ROLES.map((role) => ({ value: role, label: t(roleLabelKey(role)) }))}
           />
           <Select
             name="jurisdictionId"
@@ -231,7 +232,7 @@ export default function AdminRoles() {
             {grants.map((grant) => (
               <tr key={grant.id} className="border-b border-slate-200">
                 <td className="py-2 pr-4 break-all">{grant.email}</td>
-                <td className="py-2 pr-4">{t(`account.role.${grant.role}`)}</td>
+                <td className="py-2 pr-4">{t(roleLabelKey(grant.role))}</td>
                 <td className="py-2 pr-4">
                   {grant.jurisdictionName
                     ? localized(grant.jurisdictionName, locale)
@@ -244,7 +245,7 @@ export default function AdminRoles() {
                     <button
                       type="submit"
                       aria-label={t("admin.roles.revokeLabel", {
-                        role: t(`account.role.${grant.role}`),
+                        role: t(roleLabelKey(grant.role)),
                         email: grant.email,
                       })}
                       className="rounded border border-slate-500 px-3 py-1 text-sm hover:bg-slate-100"

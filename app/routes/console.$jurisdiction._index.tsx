@@ -13,17 +13,17 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 /**
  * The election office's home, for the jurisdiction's clerks and moderators (and admins):
  * anonymous → sign-in; unknown jurisdiction or no role there → 404; no MFA → enrolment.
- * Clerks see the set-up, reports and audit links; moderators the moderation queue.
+ * Each sees the links of what their staff role may do (docs/offices.md).
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { jurisdiction, role } = await requireConsole(request, params.jurisdiction, "moderation");
-  return { jurisdiction, role, elections: await consoleElections(db(), jurisdiction.id) };
+  const { jurisdiction, can } = await requireConsole(request, params.jurisdiction, "view");
+  return { jurisdiction, can, elections: await consoleElections(db(), jurisdiction.id) };
 }
 
 const linkClass = "text-brand underline";
 
 export default function Console() {
-  const { jurisdiction, role, elections } = useLoaderData<typeof loader>();
+  const { jurisdiction, can, elections } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const base = `/console/${jurisdiction.slug}`;
@@ -51,12 +51,28 @@ export default function Console() {
       </dl>
       <nav aria-label={t("console.tools")}>
         <ul className="flex flex-wrap gap-x-6 gap-y-2">
-          <li>
-            <a href={`${base}/moderation`} className={linkClass}>
-              {t("console.moderation.title")}
-            </a>
-          </li>
-          {role === "clerk" ? (
+          {can.includes("moderation") ? (
+            <li>
+              <a href={`${base}/moderation`} className={linkClass}>
+                {t("console.moderation.title")}
+              </a>
+            </li>
+          ) : null}
+          {can.includes("staff") ? (
+            <li>
+              <a href={`${base}/staff`} className={linkClass}>
+                {t("office.staff.title")}
+              </a>
+            </li>
+          ) : null}
+          {can.includes("settings") ? (
+            <li>
+              <a href={`${base}/settings`} className={linkClass}>
+                {t("office.settings.title")}
+              </a>
+            </li>
+          ) : null}
+          {can.includes("clerk") || can.includes("readContent") ? (
             <>
               <li>
                 <a href={`${base}/elections/new`} className={linkClass}>
@@ -122,7 +138,7 @@ export default function Console() {
                     reports: election.openReports,
                   })}
                 </p>
-                {role === "clerk" ? (
+                {can.includes("clerk") || can.includes("readContent") ? (
                   <p className="mt-2 flex flex-wrap gap-x-6">
                     <a href={`${base}/elections/${election.slug}`} className={linkClass}>
                       {t("console.election.manage", { name: localized(election.name, locale) })}

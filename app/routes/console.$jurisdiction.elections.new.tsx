@@ -16,13 +16,16 @@ import { parseForm, readForm } from "~/lib/forms.server";
 import { localized, useLocale, useT } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import { createElection, electionForm } from "~/services/election-setup.server";
+import { officeSettings } from "~/services/office-settings.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "console.election.new");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { jurisdiction } = await requireConsole(request, params.jurisdiction, "clerk");
-  return { jurisdiction };
+  // a new election starts with the office's moderation mode (its settings page)
+  const { defaultModerationMode } = await officeSettings(db(), jurisdiction.id);
+  return { jurisdiction, defaultModerationMode };
 }
 
 /** Creates the election in draft, then shows it: its contests are added from there. */
@@ -37,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function NewElection() {
-  const { jurisdiction } = useLoaderData<typeof loader>();
+  const { jurisdiction, defaultModerationMode } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -50,7 +53,7 @@ export default function NewElection() {
         {t("console.election.new")}
       </h1>
       <ElectionForm
-        values={result?.values ?? {}}
+        values={result?.values ?? { moderationMode: defaultModerationMode }}
         errors={result?.errors ?? {}}
         timeZone={jurisdiction.timeZone}
         submitLabel={t("console.election.create")}

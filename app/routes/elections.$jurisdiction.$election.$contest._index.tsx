@@ -2,18 +2,20 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { ActionNotice } from "~/components/action-notice";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { EmbedCode } from "~/components/embed-code";
 import { LiveUpdates } from "~/components/live-updates";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
 import { QuestionList, QuestionSortLinks } from "~/components/question-list";
 import { getUser } from "~/lib/auth.server";
 import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
 import { listHref, parsePage, parseSort } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
-import { candidatePath, contestPath, electionPath, pathOf } from "~/lib/paths";
+import { candidatePath, contestPath, electionPath, embedContestPath, pathOf } from "~/lib/paths";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection } from "~/services/elections.server";
@@ -49,6 +51,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedIn: Boolean(user),
       returnTo: pathOf(request),
       askOpen: questionWindowOpen(election),
+      embedSrc: new URL(
+        embedContestPath(
+          { jurisdiction: election.jurisdictionSlug, election: election.slug },
+          contest.slug,
+        ),
+        config().APP_URL,
+      ).toString(),
     },
     { headers: { "Cache-Control": publicPageCacheControl(request) } },
   );
@@ -76,8 +85,18 @@ export const meta: MetaFunction<typeof loader> = (args) => {
 };
 
 export default function Contest() {
-  const { election, contest, candidates, questions, sort, voted, signedIn, returnTo, askOpen } =
-    useLoaderData<typeof loader>();
+  const {
+    election,
+    contest,
+    candidates,
+    questions,
+    sort,
+    voted,
+    signedIn,
+    returnTo,
+    askOpen,
+    embedSrc,
+  } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const slugs = { jurisdiction: election.jurisdictionSlug, election: election.slug };
@@ -195,6 +214,7 @@ export default function Contest() {
         />
       </section>
       {questions.total > 0 ? <LiveUpdates contestId={contest.id} /> : null}
+      <EmbedCode src={embedSrc} title={localized(contest.title, locale)} />
     </>
   );
 }

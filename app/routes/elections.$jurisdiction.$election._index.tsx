@@ -2,20 +2,27 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
+import { OfficeBanner } from "~/components/office-banner";
 import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT } from "~/lib/i18n";
+import { localeFromRequest } from "~/lib/locale.server";
 import { contentMeta } from "~/lib/meta";
 import { contestPath } from "~/lib/paths";
 import { formatDateTime } from "~/lib/time-zone";
 import { electionContestsByDistrict, findElection } from "~/services/elections.server";
+import { publicBranding } from "~/services/office-settings.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
   if (!election) throw notFound();
   return data(
-    { election, groups: await electionContestsByDistrict(db(), election.id) },
+    {
+      election,
+      groups: await electionContestsByDistrict(db(), election.id),
+      branding: await publicBranding(db(), election.jurisdictionId, localeFromRequest(request)),
+    },
     { headers: { "Cache-Control": publicPageCacheControl(request) } },
   );
 }
@@ -51,7 +58,7 @@ function useWindow(timeZone: string) {
 }
 
 export default function Election() {
-  const { election, groups } = useLoaderData<typeof loader>();
+  const { election, groups, branding } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const windowText = useWindow(election.timeZone);
@@ -63,6 +70,7 @@ export default function Election() {
       <Breadcrumbs trail={[]} />
       <LocalizedText as="h1" text={election.name} className="mb-1 text-2xl font-bold" />
       <LocalizedText as="p" text={election.jurisdictionName} className="mb-4 text-slate-700" />
+      <OfficeBanner brandColor={branding.brandColor} welcome={branding.welcome} />
       <dl className="mb-6 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className="font-semibold">{t("election.date")}</dt>
         <dd>{formatDate(election.electionDate, locale)}</dd>

@@ -3,17 +3,26 @@ import { useLoaderData } from "@remix-run/react";
 import { ActionNotice } from "~/components/action-notice";
 import { AnswerView } from "~/components/answer-view";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { EmbedCode } from "~/components/embed-code";
 import { LocalizedText } from "~/components/localized-text";
 import { FollowButton, ReportForm } from "~/components/question-actions";
 import { QuestionList } from "~/components/question-list";
 import { VoteButton } from "~/components/vote-button";
 import { getUser } from "~/lib/auth.server";
 import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { contentMeta } from "~/lib/meta";
-import { candidatePath, contestPath, electionPath, pathOf, questionPath } from "~/lib/paths";
+import {
+  candidatePath,
+  contestPath,
+  electionPath,
+  pathOf,
+  questionPath,
+  embedQuestionPath,
+} from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
@@ -70,6 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       following,
       signedIn: Boolean(user),
       returnTo: pathOf(request),
+      embedSrc: new URL(embedQuestionPath(question.id), config().APP_URL).toString(),
     },
     { headers: { "Cache-Control": publicPageCacheControl(request) } },
   );
@@ -106,7 +116,7 @@ const STATUS_NOTICE: Record<Exclude<QuestionStatus, "published" | "merged">, Mes
 };
 
 export default function Question() {
-  const { question, responses, related, voted, following, signedIn, returnTo } =
+  const { question, responses, related, voted, following, signedIn, returnTo, embedSrc } =
     useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
@@ -226,6 +236,7 @@ export default function Question() {
           />
         </section>
       ) : null}
+      {published ? <EmbedCode src={embedSrc} title={t("opendata.embed.questionTitle")} /> : null}
     </>
   );
 }

@@ -12,6 +12,14 @@ const TEMPLATES: Record<EmailJob["template"], { subject: MessageKey; body: Messa
   question_answered: { subject: "email.answered.subject", body: "email.answered.body" },
   candidate_invitation: { subject: "email.invitation.subject", body: "email.invitation.body" },
   question_rejected: { subject: "email.rejected.subject", body: "email.rejected.body" },
+  office_request_confirm: {
+    subject: "office.email.confirm.subject",
+    body: "office.email.confirm.body",
+  },
+  staff_invitation: {
+    subject: "office.email.invitation.subject",
+    body: "office.email.invitation.body",
+  },
 };
 
 /** Renders an email in the recipient's language from the message catalogue. */

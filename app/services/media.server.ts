@@ -39,6 +39,10 @@ export async function publicMediaContentType(
       const row = await db("candidates").where({ id: ownerId, photo_key: key }).first("id");
       return row ? "image/jpeg" : null;
     }
+    case "exports/open-data": {
+      const row = await db("open_data_bundles").where({ storage_key: key }).first("id");
+      return row ? "application/zip" : null;
+    }
     default:
       // No record publishes profile or measure images yet.
       return null;

@@ -6,6 +6,7 @@ import { enqueueDueRefreshes, refreshElectionFeed } from "~/services/imports/ref
 import { runImport } from "~/services/imports/run.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
 import { cleanupMedia } from "~/services/media-cleanup.server";
+import { buildOpenDataBundle } from "~/services/open-data-bundle.server";
 import { rollUpReports } from "~/services/reports.server";
 import { runTranscodeJob } from "~/services/videos.server";
 
@@ -66,5 +67,9 @@ export const taskList = {
   }),
   cleanup_media: task("cleanup_media", async () => {
     await cleanupMedia(db());
+  }),
+  build_open_data_bundle: task("build_open_data_bundle", async (_payload, helpers) => {
+    const bundle = await buildOpenDataBundle(db());
+    helpers.logger.info(`open-data bundle stored at ${bundle.url}`, bundle.rowCounts);
   }),
 } satisfies Record<JobName, TaskList[string]>;
