@@ -1,4 +1,5 @@
 import {
+  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(officeRequestForm, await readForm(request));
-  if (!form.ok) return form;
+  if (!form.ok) return data(form, 400);
   for (const [rule, subject] of [
     [RATE_LIMITS.emailPerIp, context.clientIp ?? "unknown"],
     [RATE_LIMITS.emailPerAddress, form.data.contactEmail],
