@@ -43,6 +43,20 @@ describe("security headers", () => {
     expect(headers["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
   });
 
+  it("let other sites frame the embed cards only, and read the open-data API", () => {
+    const at = (path: string) => securityHeaders("n", "https://civicq.example.org", path);
+    expect(at("/embed/harbor/general/mayor")["Content-Security-Policy"]).toContain(
+      "frame-ancestors *",
+    );
+    expect(at("/embed/questions/x")["X-Frame-Options"]).toBeUndefined();
+    for (const path of ["/", "/embedded", "/elections/harbor/general/mayor", "/api/v1/elections"]) {
+      expect(at(path)["X-Frame-Options"], path).toBe("DENY");
+      expect(at(path)["Content-Security-Policy"], path).toContain("frame-ancestors 'none'");
+    }
+    expect(at("/api/v1/elections")["Access-Control-Allow-Origin"]).toBe("*");
+    expect(at("/elections")["Access-Control-Allow-Origin"]).toBeUndefined();
+  });
+
   it("send HSTS only over https, where browsers honour it", () => {
     expect(
       securityHeaders("n", "http://localhost:3000")["Strict-Transport-Security"],
