@@ -32,9 +32,14 @@ const inviteForm = z.object({
 
 /** The office's staff and invitations; owners and admins invite and remove (docs/offices.md). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { jurisdiction, staffRole } = await requireConsole(request, params.jurisdiction, "staff");
+  const { user, jurisdiction, staffRole } = await requireConsole(
+    request,
+    params.jurisdiction,
+    "staff",
+  );
   return {
     jurisdiction,
+    userId: user.id,
     grantable: grantableBy(staffRole),
     ...(await listStaff(db(), jurisdiction.id)),
   };
@@ -80,7 +85,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function Staff() {
-  const { jurisdiction, grantable, members, invitations } = useLoaderData<typeof loader>();
+  const { jurisdiction, userId, grantable, members, invitations } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -106,37 +111,24 @@ export default function Staff() {
         }
       />
       <p>{t("office.staff.rolesSummary")}</p>
-      <table className="w-full text-left">
-        <caption className="sr-only">{t("office.staff.members")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("form.email.label")}</th>
-            <th scope="col">{t("admin.roles.roleLabel")}</th>
-            <th scope="col">
-              <span className="sr-only">{t("office.staff.actions")}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((member) => (
-            <tr key={member.grantId}>
-              <td className="py-2 pr-4">{member.email}</td>
-              <td className="py-2 pr-4">{t(roleLabelKey(member.role))}</td>
-              <td className="py-2">
-                {grantable.includes(member.role) ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="remove" />
-                    <input type="hidden" name="grantId" value={member.grantId} />
-                    <button type="submit" className="text-red-800 underline">
-                      {t("office.staff.remove", { email: member.email })}
-                    </button>
-                  </Form>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <h2 className="text-xl font-semibold">{t("office.staff.members")}</h2>
+      <ul className="space-y-2">
+        {members.map((member) => (
+          <li key={member.grantId} className="flex flex-wrap items-center gap-x-4 gap-y-1">
+            <span className="break-all">{member.email}</span>
+            <span>{t(roleLabelKey(member.role))}</span>
+            {grantable.includes(member.role) && member.userId !== userId ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove" />
+                <input type="hidden" name="grantId" value={member.grantId} />
+                <button type="submit" className="text-red-800 underline">
+                  {t("office.staff.remove", { email: member.email })}
+                </button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ul>
       <section aria-labelledby="invite-title">
         <h2 id="invite-title" className="mb-2 text-xl font-semibold">
           {t("office.staff.inviteTitle")}

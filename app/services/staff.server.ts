@@ -19,7 +19,13 @@ const STAFF_INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
 
-export type StaffMember = { grantId: string; email: string; role: StaffRole; since: Date };
+export type StaffMember = {
+  grantId: string;
+  userId: string;
+  email: string;
+  role: StaffRole;
+  since: Date;
+};
 export type StaffInvitation = {
   id: string;
   email: string;
@@ -39,7 +45,7 @@ export async function listStaff(
       .where("g.jurisdiction_id", jurisdictionId)
       .whereIn("g.role", STAFF_ROLES)
       .orderBy([{ column: "u.email" }, { column: "g.role" }])
-      .select("g.id as grantId", "u.email", "g.role", "g.created_at as since"),
+      .select("g.id as grantId", "u.id as userId", "u.email", "g.role", "g.created_at as since"),
     db("staff_invitations")
       .where({ jurisdiction_id: jurisdictionId })
       .orderBy("created_at", "desc")
@@ -198,7 +204,10 @@ export async function acceptStaffInvitation(
   });
 }
 
-/** Removes one staff grant of the jurisdiction, when the actor's role may grant that role. */
+/**
+ * Removes one staff grant of the jurisdiction, when the actor's role may grant that role — but
+ * never the actor's own (an office must not lock itself out by a slip).
+ */
 export async function removeStaff(
   db: Db,
   input: { jurisdictionId: string; grantId: string },
@@ -208,8 +217,9 @@ export async function removeStaff(
   const grant = await db("role_grants")
     .where({ id: input.grantId, jurisdiction_id: input.jurisdictionId })
     .whereIn("role", STAFF_ROLES)
-    .first("role");
+    .first("role", "user_id");
   if (!grant) return "notFound";
-  if (!grantableBy(actorRole).includes(grant.role)) return "notAllowed";
+  if (!grantableBy(actorRole).includes(grant.role) || grant.user_id === actor.userId)
+    return "notAllowed";
   return (await revokeGrant(db, input.grantId, actor)) === "revoked" ? "removed" : "notFound";
 }

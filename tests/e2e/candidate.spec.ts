@@ -4,9 +4,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { generate } from "otplib";
 import pg from "pg";
-import { codeIn, expect, latestMail, mailCount, test, uniqueEmail } from "./support";
+import {
+  codeIn,
+  expect,
+  latestMail,
+  mailCount,
+  test,
+  uniqueEmail,
+  totpCodes,
+  turnOnTwoStep,
+} from "./support";
 
 /**
  * The candidate's acceptance, with JavaScript off (and on): a clerk's invitation is claimed by
@@ -107,16 +115,7 @@ async function clerkInvitation(project: string): Promise<Setup> {
   }
 }
 
-const STEP_SECONDS = 30;
-const currentStep = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
-
-/** A TOTP code for a step the server has not accepted yet (it accepts one step ahead). */
-async function freshCode(email: string, secret: string): Promise<string> {
-  const { rows } = await pool.query("select totp_last_step from users where email = $1", [email]);
-  const step = Math.max(currentStep(), Number(rows[0]?.totp_last_step ?? 0) + 1);
-  while (step > currentStep() + 1) await new Promise((resolve) => setTimeout(resolve, 500));
-  return generate({ secret, epoch: step * STEP_SECONDS });
-}
+const freshCode = totpCodes(pool);
 
 const notice = (page: Page, text: string | RegExp) =>
   expect(page.getByRole("status").filter({ hasText: text })).toBeVisible();
@@ -139,13 +138,7 @@ async function claimAsNewcomer(page: Page, setup: Setup): Promise<void> {
   await page.getByRole("button", { name: "Claim this profile" }).click();
 
   // candidates must turn on two-step sign-in before anything else
-  await expect(page).toHaveURL(/\/account\/mfa\?required=1$/);
-  await expect(page.getByText("Your role in CivicQ needs two-step sign-in.")).toBeVisible();
-  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
-  await page.getByLabel("Six-digit code from the app").fill(await freshCode(email, secret));
-  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
-  await expect(page.getByTestId("recovery-codes").getByRole("listitem")).toHaveCount(10);
-  await page.getByRole("link", { name: "I have saved my codes" }).click();
+  await turnOnTwoStep(page, freshCode, email);
 
   // the desk opens now; the link is spent
   await page.goto("/candidate");

@@ -1,10 +1,16 @@
 import { readFileSync } from "node:fs";
-import type { Page } from "@playwright/test";
-import { generate } from "otplib";
 import pg from "pg";
 import { hashingEmbedding } from "../../app/lib/embeddings.server";
 import { hashPassword } from "../../app/lib/password.server";
-import { expect, latestMail, test, uniqueEmail } from "./support";
+import {
+  expect,
+  latestMail,
+  test,
+  uniqueEmail,
+  totpCodes,
+  signInWithTotp,
+  signOut,
+} from "./support";
 
 /**
  * The election office's console with JavaScript off (and on): the demo clerk creates an
@@ -28,35 +34,7 @@ const OTHER_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const pool = new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 2 });
 test.afterAll(() => pool.end());
 
-const STEP_SECONDS = 30;
-const currentStep = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
-
-/** A code the server has not accepted yet (see tests/e2e/mfa.spec.ts: codes are single-use). */
-async function freshCode(email: string, secret: string): Promise<string> {
-  const { rows } = await pool.query("select totp_last_step from users where email = $1", [email]);
-  const step = Math.max(currentStep(), Number(rows[0]?.totp_last_step ?? 0) + 1);
-  while (step > currentStep() + 1) await new Promise((resolve) => setTimeout(resolve, 500));
-  return generate({ secret, epoch: step * STEP_SECONDS });
-}
-
-async function signIn(page: Page, email: string, password: string, secret: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page
-    .getByLabel("Code from your authenticator app, or a recovery code")
-    .fill(await freshCode(email, secret));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("navigation", { name: "Your account" })).toContainText(/@|Clerk/);
-}
-
-async function signOut(page: Page) {
-  await page
-    .getByRole("navigation", { name: "Your account" })
-    .getByRole("button", { name: "Sign out" })
-    .click();
-}
+const freshCode = totpCodes(pool);
 
 /** A clerk of a county of their own (a new jurisdiction), with a password and TOTP turned on. */
 async function seedOtherClerk(label: string): Promise<string> {
@@ -160,7 +138,7 @@ test("a clerk sets up and runs an election; a clerk of another county gets 404 o
     return page.goto(path);
   };
 
-  await signIn(page, demoClerk.email, demoClerk.password, demoClerk.totpSecret!);
+  await signInWithTotp(page, freshCode, { ...demoClerk, secret: demoClerk.totpSecret! });
 
   await test.step("creates an election in draft, with a contest", async () => {
     await visit(base);
@@ -333,7 +311,11 @@ test("a clerk sets up and runs an election; a clerk of another county gets 404 o
 
   await signOut(page);
   const otherEmail = await seedOtherClerk(suffix);
-  await signIn(page, otherEmail, OTHER_PASSWORD, OTHER_SECRET);
+  await signInWithTotp(page, freshCode, {
+    email: otherEmail,
+    password: OTHER_PASSWORD,
+    secret: OTHER_SECRET,
+  });
 
   await test.step("a clerk of another county: every page of it is not found", async () => {
     const paths = [

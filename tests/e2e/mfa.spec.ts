@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./support";
-import { generate } from "otplib";
+import { expect, test, totpCodes } from "./support";
 import pg from "pg";
 import { hashPassword } from "../../app/lib/password.server";
 
@@ -40,19 +39,7 @@ async function seedClerk(): Promise<string> {
   return email;
 }
 
-const STEP_SECONDS = 30;
-const currentStep = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
-
-/**
- * A code the server has not accepted yet: for the step after the last one it recorded (the
- * server takes a code up to one step ahead of its clock; waits when even that is too far).
- */
-async function freshCode(email: string, secret: string): Promise<string> {
-  const { rows } = await pool.query("select totp_last_step from users where email = $1", [email]);
-  const step = Math.max(currentStep(), Number(rows[0]?.totp_last_step ?? 0) + 1);
-  while (step > currentStep() + 1) await new Promise((resolve) => setTimeout(resolve, 500));
-  return generate({ secret, epoch: step * STEP_SECONDS });
-}
+const freshCode = totpCodes(pool);
 
 async function signInWithPassword(page: Page, email: string, password: string, path = "/sign-in") {
   await page.goto(path);
