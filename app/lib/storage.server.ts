@@ -36,6 +36,7 @@ export const STORAGE_AREAS = [
   "images/profiles",
   "images/candidates",
   "images/measures",
+  "images/offices",
   "documents/sources",
   "exports/open-data",
 ] as const;
@@ -48,6 +49,7 @@ export const PUBLIC_AREAS: readonly StorageArea[] = [
   "images/profiles",
   "images/candidates",
   "images/measures",
+  "images/offices",
   "exports/open-data",
 ];
 

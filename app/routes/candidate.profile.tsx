@@ -1,14 +1,6 @@
-import fs from "node:fs";
-import fsp from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import {
   data,
-  MaxPartSizeExceededError,
   redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type HeadersFunction,
   type LoaderFunctionArgs,
@@ -21,6 +13,7 @@ import { actorFrom } from "~/lib/auth.server";
 import { chooseCandidacy, requireCandidate } from "~/lib/candidate-access.server";
 import { db } from "~/lib/db.server";
 import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
+import { withImageUpload } from "~/lib/image-upload.server";
 import { badRequest } from "~/lib/http.server";
 import { localized, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
@@ -71,40 +64,6 @@ const PHOTO_PROBLEMS = {
   tooManyPixels: "profile.photo.tooManyPixels",
 } as const satisfies Record<string, MessageKey>;
 
-/**
- * Reads the photo form: the file of the `photo` field is streamed to `file` (at most
- * PHOTO_MAX_BYTES, else MaxPartSizeExceededError), the other fields are kept, each a few bytes.
- * `received` is the file's size, null when the form carried no file.
- */
-async function receivePhoto(
-  request: Request,
-  file: string,
-): Promise<{ received: number | null; form: FormData }> {
-  let received: number | null = null;
-  const fields = unstable_createMemoryUploadHandler({ maxPartSize: 1024 });
-  const form = await unstable_parseMultipartFormData(request, async (part) => {
-    if (part.name !== "photo" || !part.filename) return fields(part);
-    if (received !== null) throw new MaxPartSizeExceededError(part.name, 0); // a second file
-    let size = 0;
-    await pipeline(
-      part.data,
-      async function* (chunks: AsyncIterable<Uint8Array>) {
-        for await (const chunk of chunks) {
-          size += chunk.byteLength;
-          if (size > PHOTO_MAX_BYTES)
-            throw new MaxPartSizeExceededError(part.name, PHOTO_MAX_BYTES);
-          yield chunk;
-        }
-      },
-      fs.createWriteStream(file, { flags: "wx" }),
-    );
-    received = size;
-    // the file stays on disk; the form only notes that it came
-    return "received";
-  });
-  return { received, form };
-}
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, candidacy } = await load(request);
   const actor = actorFrom(context, user);
@@ -114,31 +73,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
     data<ActionResult>({ form: "photo", errors: { photo: error }, values: {} }, { status });
 
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
-    // The upload goes to a private temporary directory (never memory), under a name of ours.
-    const work = await fsp.mkdtemp(path.join(os.tmpdir(), "civicq-upload-"));
-    try {
-      const upload = path.join(work, "upload");
-      let received: number | null;
-      let form: FormData;
-      try {
-        ({ received, form } = await receivePhoto(request, upload));
-      } catch (error) {
-        if (error instanceof MaxPartSizeExceededError) {
+    return withImageUpload(
+      request,
+      { field: "photo", maxBytes: PHOTO_MAX_BYTES },
+      async (received) => {
+        if (!received.ok) {
           return photoError(
-            error.field === "photo" ? "profile.photo.tooLarge" : "form.invalid",
+            received.problem === "tooLarge" ? "profile.photo.tooLarge" : "form.invalid",
             413,
           );
         }
-        throw badRequest();
-      }
-      if (form.get("intent") !== "photo") throw badRequest();
-      if (!received) return photoError("profile.photo.missing", 400);
-      const outcome = await replacePhoto(db(), candidacy, upload, actor);
-      if (!outcome.ok) return photoError(PHOTO_PROBLEMS[outcome.problem], 422);
-      return done("photo");
-    } finally {
-      await fsp.rm(work, { recursive: true, force: true });
-    }
+        if (received.form.get("intent") !== "photo") throw badRequest();
+        if (!received.file) return photoError("profile.photo.missing", 400);
+        const outcome = await replacePhoto(db(), candidacy, received.file, actor);
+        if (!outcome.ok) return photoError(PHOTO_PROBLEMS[outcome.problem], 422);
+        return done("photo");
+      },
+    );
   }
 
   const body = await readForm(request);

@@ -13,12 +13,16 @@ import { Field, FormMessage, SubmitButton } from "~/components/form";
 import { actorFrom } from "~/lib/auth.server";
 import { requireConsole } from "~/lib/console.server";
 import { db } from "~/lib/db.server";
-import { parseForm, readForm } from "~/lib/forms.server";
-import { LOCALE_NAMES, LOCALES, localized, useLocale, useT } from "~/lib/i18n";
+import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
+import { withImageUpload } from "~/lib/image-upload.server";
+import { mediaUrl } from "~/lib/storage.server";
+import { LOCALE_NAMES, LOCALES, localized, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import {
+  LOGO_MAX_BYTES,
   officeSettings,
   officeSettingsForm,
+  replaceLogo,
   saveOfficeSettings,
 } from "~/services/office-settings.server";
 
@@ -28,19 +32,54 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 /** The office's branding and settings: owners and admins (docs/offices.md). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { jurisdiction } = await requireConsole(request, params.jurisdiction, "settings");
-  return { jurisdiction, settings: await officeSettings(db(), jurisdiction.id) };
+  const { logoKey, ...settings } = await officeSettings(db(), jurisdiction.id);
+  return { jurisdiction, settings, logoUrl: logoKey ? mediaUrl(logoKey) : null };
 }
+
+const LOGO_PROBLEMS = {
+  notAnImage: "office.settings.logoNotAnImage",
+  tooManyPixels: "office.settings.logoTooManyPixels",
+} as const satisfies Record<string, MessageKey>;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { user, jurisdiction } = await requireConsole(request, params.jurisdiction, "settings");
+  const actor = actorFrom(context, user);
+  const done = (notice: string) =>
+    redirect(`/console/${jurisdiction.slug}/settings?done=${notice}`, { status: 303 });
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    const logoError = (logo: MessageKey, status: number) =>
+      data(
+        {
+          ok: false as const,
+          errors: { logo } as FieldErrors,
+          values: {} as Record<string, string>,
+        },
+        status,
+      );
+    return withImageUpload(
+      request,
+      { field: "logo", maxBytes: LOGO_MAX_BYTES },
+      async (received) => {
+        if (!received.ok)
+          return logoError(
+            received.problem === "tooLarge" ? "office.settings.logoTooLarge" : "form.invalid",
+            413,
+          );
+        if (!received.file) return logoError("office.settings.logoMissing", 400);
+        const stored = await replaceLogo(db(), jurisdiction.id, received.file, actor);
+        if (!stored.ok) return logoError(LOGO_PROBLEMS[stored.problem], 422);
+        return done("logo");
+      },
+    );
+  }
   const form = parseForm(officeSettingsForm, await readForm(request));
   if (!form.ok) return data(form, 400);
-  await saveOfficeSettings(db(), jurisdiction.id, form.data, actorFrom(context, user));
-  return redirect(`/console/${jurisdiction.slug}/settings?done=saved`, { status: 303 });
+  await saveOfficeSettings(db(), jurisdiction.id, form.data, actor);
+  return done("saved");
 }
 
 export default function OfficeSettingsPage() {
-  const { jurisdiction, settings } = useLoaderData<typeof loader>();
+  const { jurisdiction, settings, logoUrl } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -61,8 +100,35 @@ export default function OfficeSettingsPage() {
       </h1>
       <FormMessage
         tone="info"
-        message={params.get("done") === "saved" ? "office.settings.saved" : undefined}
+        message={
+          params.get("done") === "saved"
+            ? "office.settings.saved"
+            : params.get("done") === "logo"
+              ? "office.settings.logoSaved"
+              : undefined
+        }
       />
+      <Form method="post" encType="multipart/form-data" noValidate>
+        <h2 className="mb-2 text-xl font-semibold">{t("office.settings.logo")}</h2>
+        {logoUrl ? (
+          <img
+            src={logoUrl}
+            alt={t("office.settings.logoAlt", { office: localized(jurisdiction.name, locale) })}
+            className="mb-2 max-h-24"
+          />
+        ) : (
+          <p className="mb-2">{t("office.settings.noLogo")}</p>
+        )}
+        <Field
+          name="logo"
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/gif"
+          label="office.settings.logoLabel"
+          hint="office.settings.logoHint"
+          error={errors.logo}
+        />
+        <SubmitButton>{t("office.settings.logoSubmit")}</SubmitButton>
+      </Form>
       <Form method="post" noValidate>
         <h2 className="mb-2 text-xl font-semibold">{t("office.settings.branding")}</h2>
         <Field

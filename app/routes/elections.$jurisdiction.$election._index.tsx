@@ -70,7 +70,7 @@ export default function Election() {
       <Breadcrumbs trail={[]} />
       <LocalizedText as="h1" text={election.name} className="mb-1 text-2xl font-bold" />
       <LocalizedText as="p" text={election.jurisdictionName} className="mb-4 text-slate-700" />
-      <OfficeBanner brandColor={branding.brandColor} welcome={branding.welcome} />
+      <OfficeBanner branding={branding} office={localized(election.jurisdictionName, locale)} />
       <dl className="mb-6 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className="font-semibold">{t("election.date")}</dt>
         <dd>{formatDate(election.electionDate, locale)}</dd>

@@ -37,7 +37,7 @@ export default function OfficeHome() {
   return (
     <>
       <LocalizedText as="h1" text={name} className="mb-4 text-2xl font-bold" />
-      <OfficeBanner brandColor={branding.brandColor} welcome={branding.welcome} />
+      <OfficeBanner branding={branding} office={localized(name, locale)} />
       <h2 className="mb-3 text-xl font-bold">{t("office.home.elections")}</h2>
       {elections.length === 0 ? <p>{t("office.home.noElections")}</p> : null}
       <ul className="space-y-2">

@@ -1,13 +1,10 @@
-import fs from "node:fs";
-import fsp from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { z } from "zod";
 import { audit, type Actor } from "~/lib/audit.server";
 import type { OwnCandidacy } from "~/lib/candidate-access.server";
 import type { Db, DbOrTransaction } from "~/lib/db.server";
 import type { LocalizedText } from "~/lib/i18n";
-import { ImageRejectedError, reencodeImage, type ImageRejection } from "~/lib/media-tools.server";
+import { storeImage } from "~/lib/image-upload.server";
+import type { ImageRejection } from "~/lib/media-tools.server";
 import { mediaUrl, newStorageKey, storage } from "~/lib/storage.server";
 
 /**
@@ -182,29 +179,18 @@ export async function replacePhoto(
   upload: string,
   actor: Actor,
 ): Promise<PhotoOutcome> {
-  const work = await fsp.mkdtemp(path.join(os.tmpdir(), "civicq-photo-"));
   const key = newStorageKey("images/candidates", candidacy.id, "photo.jpg");
+  const stored = await storeImage(upload, key, PHOTO_MAX_SIDE);
+  if (!stored.ok) return stored;
+  let previous: string | null;
   try {
-    const encoded = path.join(work, "photo.jpg");
-    try {
-      await reencodeImage(upload, encoded, { maxSide: PHOTO_MAX_SIDE });
-    } catch (error) {
-      if (error instanceof ImageRejectedError) return { ok: false, problem: error.reason };
-      throw error;
-    }
-    await storage().put(key, fs.createReadStream(encoded), { contentType: "image/jpeg" });
-    let previous: string | null;
-    try {
-      previous = await setPhotoKey(db, candidacy, key, actor);
-    } catch (error) {
-      await storage().delete(key);
-      throw error;
-    }
-    if (previous) await storage().delete(previous);
-    return { ok: true };
-  } finally {
-    await fsp.rm(work, { recursive: true, force: true });
+    previous = await setPhotoKey(db, candidacy, key, actor);
+  } catch (error) {
+    await storage().delete(key);
+    throw error;
   }
+  if (previous) await storage().delete(previous);
+  return { ok: true };
 }
 
 /** Takes the photo down (voters see none); the file goes once the row no longer names it. */

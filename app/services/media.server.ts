@@ -39,6 +39,11 @@ export async function publicMediaContentType(
       const row = await db("candidates").where({ id: ownerId, photo_key: key }).first("id");
       return row ? "image/jpeg" : null;
     }
+    case "images/offices": {
+      // An office's logo, stored re-encoded as JPEG like candidate photos.
+      const row = await db("jurisdictions").where({ id: ownerId, logo_key: key }).first("id");
+      return row ? "image/jpeg" : null;
+    }
     case "exports/open-data": {
       const row = await db("open_data_bundles").where({ storage_key: key }).first("id");
       return row ? "application/zip" : null;

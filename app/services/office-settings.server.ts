@@ -3,6 +3,8 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { AA_BODY_TEXT, contrastRatio, normaliseHex, WHITE } from "~/lib/contrast";
 import type { Db, DbOrTransaction } from "~/lib/db.server";
 import { LOCALES, type Locale, type LocalizedText } from "~/lib/i18n";
+import { storeImage, type StoredImage } from "~/lib/image-upload.server";
+import { mediaUrl, newStorageKey, storage } from "~/lib/storage.server";
 import { changedFields } from "./console-common.server";
 import { LISTED_ELECTION_STATUSES } from "./elections.server";
 
@@ -81,6 +83,7 @@ export const officeSettingsForm = z
 
 const COLUMNS = [
   "brand_color as brandColor",
+  "logo_key as logoKey",
   "welcome",
   "enabled_locales as enabledLocales",
   "default_moderation_mode as defaultModerationMode",
@@ -89,7 +92,7 @@ const COLUMNS = [
 export async function officeSettings(
   db: DbOrTransaction,
   jurisdictionId: string,
-): Promise<OfficeSettings> {
+): Promise<OfficeSettings & { logoKey: string | null }> {
   return db("jurisdictions")
     .where({ id: jurisdictionId })
     .first(...COLUMNS);
@@ -124,8 +127,50 @@ export async function saveOfficeSettings(
   });
 }
 
+/** Largest logo upload accepted; the stored copy is re-encoded, within LOGO_MAX_SIDE pixels. */
+export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+const LOGO_MAX_SIDE = 400;
+
+/**
+ * Makes the uploaded file the office's logo: re-encoded (images only, bombs refused: see
+ * storeImage), stored under a fresh key, linked in an audited transaction; the old one goes after.
+ */
+export async function replaceLogo(
+  db: Db,
+  jurisdictionId: string,
+  upload: string,
+  actor: Actor,
+): Promise<StoredImage> {
+  const key = newStorageKey("images/offices", jurisdictionId, "logo.jpg");
+  const stored = await storeImage(upload, key, LOGO_MAX_SIDE);
+  if (!stored.ok) return stored;
+  const previous = await db.transaction(async (trx) => {
+    const row = await trx("jurisdictions")
+      .where({ id: jurisdictionId })
+      .forUpdate()
+      .first("logo_key");
+    await trx("jurisdictions")
+      .where({ id: jurisdictionId })
+      .update({ logo_key: key, updated_at: trx.fn.now() });
+    await audit(trx, actor, {
+      action: "office.logo_changed",
+      targetType: "jurisdiction",
+      targetId: jurisdictionId,
+      jurisdictionId,
+      details: { key, previous: row.logo_key },
+    });
+    return row.logo_key as string | null;
+  });
+  if (previous) await storage().delete(previous);
+  return { ok: true };
+}
+
 /** What a public page shows of the office's branding, in the visitor's language. */
-export type PublicBranding = { brandColor: string | null; welcome: string | null };
+export type PublicBranding = {
+  brandColor: string | null;
+  welcome: string | null;
+  logoUrl: string | null;
+};
 
 export async function publicBranding(
   db: DbOrTransaction,
@@ -134,7 +179,11 @@ export async function publicBranding(
 ): Promise<PublicBranding> {
   const settings = await officeSettings(db, jurisdictionId);
   const shown = settings.enabledLocales.includes(locale) ? locale : settings.enabledLocales[0]!;
-  return { brandColor: settings.brandColor, welcome: settings.welcome[shown] || null };
+  return {
+    brandColor: settings.brandColor,
+    welcome: settings.welcome[shown] || null,
+    logoUrl: settings.logoKey ? mediaUrl(settings.logoKey) : null,
+  };
 }
 
 export type OfficeHome = {

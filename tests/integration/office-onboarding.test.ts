@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "~/lib/db.server";
 import {
@@ -9,6 +10,32 @@ import {
   type App,
 } from "../support/app-server";
 import { createUser } from "../support/fixtures";
+
+/**
+ * A greyscale PNG of `width`×`height`: with `pixels`, a real image (every row black); without,
+ * only a header claiming that size over one row of data — a decompression bomb's shape.
+ */
+function pngHeaderOnly(width: number, height: number, pixels = false): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale, no interlace
+  const rows = Buffer.alloc((pixels ? height : 1) * (width + 1)); // filter byte + pixels per row
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 /**
  * Jurisdiction onboarding (issue 11.5), through HTTP as a browser without JavaScript would: an
@@ -203,6 +230,49 @@ describe("office onboarding", () => {
         .where({ email: `crony-${suffix}@example.test` })
         .first(),
     ).toBeUndefined();
+  });
+
+  it("takes a logo only as a real image of bounded size and pixels, and shows it to voters", async () => {
+    const logoSlug = `alder-${suffix}`;
+    const [{ id: jurisdictionId }] = await db("jurisdictions")
+      .insert({ slug: logoSlug, name: { en: "Alder County" }, kind: "county" })
+      .returning("id");
+    const ownerEmail = `alder-owner-${suffix}@example.test`;
+    const owner = await staffSession(ownerEmail);
+    await db("role_grants").insert({
+      user_id: (await db("users").where({ email: ownerEmail }).first()).id,
+      role: "owner",
+      jurisdiction_id: jurisdictionId,
+    });
+    const upload = (bytes: Uint8Array, name: string) => {
+      const form = new FormData();
+      form.set("logo", new Blob([bytes], { type: "image/png" }), name);
+      return fetch(`${app.url}/console/${logoSlug}/settings`, {
+        method: "POST",
+        headers: { Cookie: owner, Origin: app.url },
+        body: form,
+        redirect: "manual",
+      });
+    };
+    const notImage = await upload(new TextEncoder().encode("<svg onload=alert(1)>"), "logo.png");
+    expect(notImage.status).toBe(422);
+    expect(await notImage.text()).toContain("This file is not an image we can read");
+    const huge = await upload(new Uint8Array(2 * 1024 * 1024 + 1), "logo.png");
+    expect(huge.status).toBe(413);
+    // a hundred bytes that would decode to 63 million pixels: refused before decoding
+    const bomb = await upload(pngHeaderOnly(9_000, 7_000), "bomb.png");
+    expect(bomb.status).toBe(422);
+    expect(await bomb.text()).toContain("This image has too many pixels");
+    expect((await db("jurisdictions").where({ id: jurisdictionId }).first()).logo_key).toBeNull();
+
+    const fine = await upload(pngHeaderOnly(64, 32, true), "logo.png");
+    expect(fine.status).toBe(303);
+    const { logo_key: key } = await db("jurisdictions").where({ id: jurisdictionId }).first();
+    expect(key).toMatch(/^images\/offices\/[0-9a-f-]{36}\/[0-9a-f]{16}\/logo\.jpg$/);
+    const home = await (await app.request(`/elections/${logoSlug}`)).text();
+    expect(home).toContain(`src="/media/${key}" alt="Logo of Alder County"`);
+    const served = await app.request(`/media/${key}`);
+    expect(served.headers.get("content-type")).toBe("image/jpeg");
   });
 
   it("lets an admin (clerk) invite editors but not owners, and a viewer only read", async () => {
