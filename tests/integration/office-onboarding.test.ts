@@ -246,7 +246,7 @@ describe("office onboarding", () => {
     });
     const upload = (bytes: Uint8Array, name: string) => {
       const form = new FormData();
-      form.set("logo", new Blob([bytes], { type: "image/png" }), name);
+      form.set("logo", new Blob([new Uint8Array(bytes)], { type: "image/png" }), name);
       return fetch(`${app.url}/console/${logoSlug}/settings`, {
         method: "POST",
         headers: { Cookie: owner, Origin: app.url },
