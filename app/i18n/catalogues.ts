@@ -3,8 +3,10 @@
  * a feature area may keep its own pair (`<area>.en.json` / `<area>.es.json`) imported here, so
  * areas grow without editing one shared file. Keys are namespaced by area and never repeated.
  */
+import civicEn from "./civic.en.json";
+import civicEs from "./civic.es.json";
 import coreEn from "./en.json";
 import coreEs from "./es.json";
 
-export const en = { ...coreEn };
-export const es: Record<keyof typeof en, string> = { ...coreEs };
+export const en = { ...coreEn, ...civicEn };
+export const es: Record<keyof typeof en, string> = { ...coreEs, ...civicEs };

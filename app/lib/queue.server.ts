@@ -35,6 +35,8 @@ export const jobPayloads = {
   // video answers (app/services/videos.server.ts): one upload's processing, the hourly clean-up
   transcode_video: z.object({ videoId: z.uuid() }),
   cleanup_media: z.object({}),
+  // the representative ranking (app/services/ranking.server.ts): every visible contest
+  rank_questions: z.object({}),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -6,6 +6,7 @@ import { enqueueDueRefreshes, refreshElectionFeed } from "~/services/imports/ref
 import { runImport } from "~/services/imports/run.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
 import { cleanupMedia } from "~/services/media-cleanup.server";
+import { refreshRankings } from "~/services/ranking.server";
 import { rollUpReports } from "~/services/reports.server";
 import { runTranscodeJob } from "~/services/videos.server";
 
@@ -66,5 +67,9 @@ export const taskList = {
   }),
   cleanup_media: task("cleanup_media", async () => {
     await cleanupMedia(db());
+  }),
+  rank_questions: task("rank_questions", async (_payload, helpers) => {
+    const count = await refreshRankings(db());
+    helpers.logger.info(`ranked the questions of ${count} contest(s)`);
   }),
 } satisfies Record<JobName, TaskList[string]>;
