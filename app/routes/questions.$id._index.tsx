@@ -5,6 +5,8 @@ import { AnswerView } from "~/components/answer-view";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
 import { FollowButton, ReportForm } from "~/components/question-actions";
+import { QuestionHistory } from "~/components/question-history";
+import { TagList } from "~/components/topic-tags";
 import { QuestionList } from "~/components/question-list";
 import { VoteButton } from "~/components/vote-button";
 import { getUser } from "~/lib/auth.server";
@@ -12,16 +14,23 @@ import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT, type MessageKey } from "~/lib/i18n";
+import { listHref } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, pathOf, questionPath } from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
 import {
+  answeredVersions,
+  authorMayEdit,
+  questionVersions,
+} from "~/services/question-history.server";
+import {
   findQuestion,
   relatedQuestions,
   type QuestionStatus,
 } from "~/services/question-reads.server";
+import { questionTags } from "~/services/topics.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -35,10 +44,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before publication (or after moderation took it down) only its author may see it.
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
-  const [contestRunners, answers, related] = await Promise.all([
+  const [contestRunners, answers, related, versions, answered, tags] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
     published ? relatedQuestions(db(), { id: question.id, contestId: question.contest.id }) : [],
+    questionVersions(db(), question.id),
+    answeredVersions(db(), question.id),
+    questionTags(db(), question.id),
   ]);
   const [voted, following] = user
     ? await Promise.all([
@@ -70,6 +82,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       following,
       signedIn: Boolean(user),
       returnTo: pathOf(request),
+      versions,
+      answered,
+      tags,
+      editable:
+        user !== null &&
+        authorMayEdit(
+          {
+            author_id: question.authorId,
+            status: question.status,
+            answered: answerList.length > 0,
+          },
+          user.id,
+        ),
     },
     { headers: { "Cache-Control": publicPageCacheControl(request) } },
   );
@@ -106,8 +131,19 @@ const STATUS_NOTICE: Record<Exclude<QuestionStatus, "published" | "merged">, Mes
 };
 
 export default function Question() {
-  const { question, responses, related, voted, following, signedIn, returnTo } =
-    useLoaderData<typeof loader>();
+  const {
+    question,
+    responses,
+    related,
+    voted,
+    following,
+    signedIn,
+    returnTo,
+    versions,
+    answered,
+    tags,
+    editable,
+  } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const slugs = {
@@ -149,6 +185,19 @@ export default function Question() {
           </>
         ) : null}
       </p>
+      <TagList
+        tags={tags}
+        hrefFor={(slug) =>
+          `${listHref(contestPath(slugs, question.contest.slug), "top", 1, slug)}#questions`
+        }
+      />
+      {editable ? (
+        <p className="mb-3">
+          <a href={`${questionPath(question.id)}/edit`} className="text-brand underline">
+            {t("civic.edit.link")}
+          </a>
+        </p>
+      ) : null}
       {published ? (
         <div id={`q-${question.id}`} className="mb-6 space-y-3">
           <VoteButton
@@ -191,6 +240,11 @@ export default function Question() {
                 </h3>
                 {answer ? (
                   <>
+                    {answered[answer.id] ? (
+                      <p className="mb-2 text-sm text-slate-700">
+                        {t("civic.history.answeredVersion", { version: answered[answer.id]! })}
+                      </p>
+                    ) : null}
                     <AnswerView answer={answer} />
                     {published ? (
                       <div className="mt-3">
@@ -211,6 +265,8 @@ export default function Question() {
           </ul>
         </section>
       ) : null}
+
+      <QuestionHistory versions={versions} />
 
       {related.length > 0 ? (
         <section aria-labelledby="related">

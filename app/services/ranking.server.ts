@@ -1,4 +1,4 @@
-import type { DbOrTransaction } from "~/lib/db.server";
+import type { Db, DbOrTransaction } from "~/lib/db.server";
 
 /**
  * The representative ranking, the default "top" order of a contest's questions. The formula
@@ -342,16 +342,33 @@ export async function rankContest(
 
 /**
  * The worker's refresh: every contest of an election voters can see (not a draft, not archived)
- * is ranked again, so the decay moves questions along even when nobody votes.
+ * is ranked again, so the decay moves questions along even when nobody votes. Each contest in
+ * its own transaction that gives up on a row lock after 2 s: ranking waits for nobody (a vote,
+ * an edit, a moderator); the next run, two minutes later, catches up. Returns the contests
+ * ranked and those skipped.
  */
 export async function refreshRankings(
-  db: DbOrTransaction,
+  db: Db,
   now: Date = new Date(),
-): Promise<number> {
+): Promise<{ ranked: number; skipped: number }> {
   const contests = await db("contests as c")
     .join("elections as e", "e.id", "c.election_id")
     .whereNotIn("e.status", ["draft", "archived"])
     .select<Array<{ id: string }>>("c.id");
-  for (const contest of contests) await rankContest(db, contest.id, now);
-  return contests.length;
+  let skipped = 0;
+  for (const contest of contests) {
+    try {
+      await db.transaction(async (trx) => {
+        await trx.raw("set local lock_timeout = '2s'");
+        await rankContest(trx, contest.id, now);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      skipped++;
+    }
+  }
+  return { ranked: contests.length - skipped, skipped };
 }
+
+/** PostgreSQL's error code when lock_timeout ran out. */
+const LOCK_NOT_AVAILABLE = "55P03";

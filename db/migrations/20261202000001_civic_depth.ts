@@ -52,11 +52,13 @@ export async function up(knex: Knex): Promise<void> {
     update answers a set question_version_id = v.id
     from question_versions v where v.question_id = a.question_id and v.version = 1
       and a.status <> 'draft'`);
-  // Every publishing path (text, video, and any to come) records the version it answered.
+  // Every publishing path (text, video, and any to come) records the version it answered. The
+  // share lock waits for an author's edit in progress (which holds the row for update).
   await knex.raw(`
     create function answers_record_question_version() returns trigger language plpgsql as $$
     begin
       if new.status = 'published' and new.question_version_id is null then
+        perform 1 from questions where id = new.question_id for share;
         new.question_version_id := (select id from question_versions
           where question_id = new.question_id order by version desc limit 1);
       end if;

@@ -69,7 +69,7 @@ export const taskList = {
     await cleanupMedia(db());
   }),
   rank_questions: task("rank_questions", async (_payload, helpers) => {
-    const count = await refreshRankings(db());
-    helpers.logger.info(`ranked the questions of ${count} contest(s)`);
+    const { ranked, skipped } = await refreshRankings(db());
+    helpers.logger.info(`ranked ${ranked} contest(s); ${skipped} busy, left for the next run`);
   }),
 } satisfies Record<JobName, TaskList[string]>;
