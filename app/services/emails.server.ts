@@ -12,6 +12,16 @@ const TEMPLATES: Record<EmailJob["template"], { subject: MessageKey; body: Messa
   question_answered: { subject: "email.answered.subject", body: "email.answered.body" },
   candidate_invitation: { subject: "email.invitation.subject", body: "email.invitation.body" },
   question_rejected: { subject: "email.rejected.subject", body: "email.rejected.body" },
+  followed_answer: { subject: "civic.email.answer.subject", body: "civic.email.answer.body" },
+  weekly_digest: { subject: "civic.email.digest.subject", body: "civic.email.digest.body" },
+  candidate_digest: {
+    subject: "civic.email.candidateDigest.subject",
+    body: "civic.email.candidateDigest.body",
+  },
+  election_reminder: {
+    subject: "civic.email.reminder.subject",
+    body: "civic.email.reminder.body",
+  },
 };
 
 /** Renders an email in the recipient's language from the message catalogue. */
