@@ -171,7 +171,7 @@ export function ItemFollowForm({
           </label>
         </fieldset>
         <button type="submit" className="rounded border border-slate-500 px-3 py-1 text-brand-dark">
-          {t(notice ? "civic.follow.update" : "civic.follow.submit")}
+          {t(notice ? `civic.follow.update.${kind}` : `civic.follow.legend.${kind}`)}
         </button>
       </form>
       {notice ? (
@@ -181,7 +181,7 @@ export function ItemFollowForm({
           <input type="hidden" name="id" value={id} />
           <input type="hidden" name="returnTo" value={returnTo} />
           <button type="submit" className="text-sm text-brand underline">
-            {t("civic.follow.unfollow")}
+            {t(`civic.follow.unfollow.${kind}`)}
           </button>
         </form>
       ) : null}

@@ -60,7 +60,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       values: { body: form.data.body },
       tagIds: tagIdsFrom(body),
     };
-  const notice = outcome.status === "pending" ? "editPending" : "edited";
+  const notice = outcome.requeued ? "editPending" : "edited";
   return redirect(withNotice(questionPath(params.id!), notice), { status: 303 });
 }
 

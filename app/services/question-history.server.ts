@@ -114,7 +114,9 @@ export async function questionForAuthorEdit(
 }
 
 export type EditOutcome =
-  { ok: true; version: number; status: string } | { ok: false; problem: "notFound" | "answered" };
+  /** requeued: the edit sent a published question back to moderation */
+  | { ok: true; version: number; requeued: boolean }
+  | { ok: false; problem: "notFound" | "answered" };
 
 /**
  * Writes a new version: the question takes the new text, loses its embedding and cluster (both
@@ -196,7 +198,7 @@ export async function editQuestionByAuthor(
       { id: question.id, jurisdictionId: question.jurisdiction_id },
       input.tagIds,
     );
-    if (input.body === question.body) return { ok: true, version: 0, status: question.status };
+    if (input.body === question.body) return { ok: true, version: 0, requeued: false };
     const status =
       question.status === "published" &&
       (await moderationMode(trx, question.election_id)) === "before_publishing"
@@ -209,7 +211,7 @@ export async function editQuestionByAuthor(
       actor,
       status,
     );
-    return { ok: true, version, status };
+    return { ok: true, version, requeued: status !== question.status };
   });
 }
 
@@ -238,6 +240,6 @@ export async function editQuestionByModerator(
       actor,
       question.status,
     );
-    return { ok: true, version, status: question.status };
+    return { ok: true, version, requeued: false };
   });
 }
