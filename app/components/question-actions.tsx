@@ -116,3 +116,75 @@ export function ReportForm({
     </details>
   );
 }
+
+/**
+ * Follow a contest, a candidate or a topic, choosing the email notices (immediately, weekly
+ * digest, none) and, optionally, election reminders; once followed, change them or stop.
+ */
+export function ItemFollowForm({
+  kind,
+  id,
+  notice,
+  signedIn,
+  returnTo,
+}: {
+  kind: "contest" | "candidate" | "tag";
+  id: string;
+  /** how the visitor follows it now; null when they do not */
+  notice: "immediately" | "weekly" | "none" | null;
+  signedIn: boolean;
+  returnTo: string;
+}) {
+  const t = useT();
+  if (!signedIn) return <SignInLink returnTo={returnTo} label="civic.follow.signIn" />;
+  const prefix = `follow-${kind}`;
+  return (
+    <div className="mb-4 rounded border border-slate-300 p-3">
+      <form method="post" action="/follows">
+        <input type="hidden" name="intent" value="follow" />
+        <input type="hidden" name="kind" value={kind} />
+        <input type="hidden" name="id" value={id} />
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <fieldset>
+          <legend className="mb-1 font-semibold">{t(`civic.follow.legend.${kind}`)}</legend>
+          {notice ? <p className="mb-1 text-sm">{t("civic.follow.following")}</p> : null}
+          <p className="mb-1 text-sm">{t("civic.follow.notice")}</p>
+          <ul className="mb-2 flex flex-wrap gap-x-4">
+            {(["immediately", "weekly", "none"] as const).map((choice) => (
+              <li key={choice}>
+                <label className="inline-flex items-center gap-1">
+                  <input
+                    type="radio"
+                    name="notice"
+                    value={choice}
+                    id={`${prefix}-${choice}`}
+                    defaultChecked={(notice ?? "weekly") === choice}
+                  />
+                  {t(`civic.follow.notice.${choice}`)}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <label className="mb-2 flex items-center gap-2 text-sm">
+            <input type="checkbox" name="remind" value="1" />
+            {t("civic.follow.remind")}
+          </label>
+        </fieldset>
+        <button type="submit" className="rounded border border-slate-500 px-3 py-1 text-brand-dark">
+          {t(notice ? `civic.follow.update.${kind}` : `civic.follow.legend.${kind}`)}
+        </button>
+      </form>
+      {notice ? (
+        <form method="post" action="/follows" className="mt-2">
+          <input type="hidden" name="intent" value="unfollow" />
+          <input type="hidden" name="kind" value={kind} />
+          <input type="hidden" name="id" value={id} />
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <button type="submit" className="text-sm text-brand underline">
+            {t(`civic.follow.unfollow.${kind}`)}
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

@@ -1,4 +1,4 @@
-import { useLocale, useT } from "~/lib/i18n";
+import { useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { QUESTION_SORTS, type QuestionSort } from "~/lib/listing";
 import { questionPath } from "~/lib/paths";
 import type { QuestionSummary } from "~/services/question-reads.server";
@@ -47,6 +47,14 @@ export function QuestionList({
                   : t("question.answers.many", { count: question.answerCount })}
             </p>
           ) : null}
+          {question.cluster && question.cluster.size > 1 ? (
+            <p className="mb-2 text-sm text-slate-700">
+              {t("civic.cluster.support", {
+                supporters: question.cluster.supporters,
+                count: question.cluster.size - 1,
+              })}
+            </p>
+          ) : null}
           <VoteButton
             questionId={question.id}
             count={question.voteCount}
@@ -60,7 +68,14 @@ export function QuestionList({
   );
 }
 
-/** Top / new / trending as links; the current one is marked for screen readers too. */
+const SORT_LABELS: Record<QuestionSort, MessageKey> = {
+  top: "civic.sort.top",
+  votes: "civic.sort.votes",
+  new: "question.sort.new",
+  trending: "question.sort.trending",
+};
+
+/** The sorts as links; the current one is marked for screen readers too. */
 export function QuestionSortLinks({
   current,
   hrefFor,
@@ -71,7 +86,7 @@ export function QuestionSortLinks({
   const t = useT();
   return (
     <nav aria-label={t("question.sort.label")} className="mb-2">
-      <ul className="flex gap-2">
+      <ul className="flex flex-wrap gap-2">
         {QUESTION_SORTS.map((sort) => (
           <li key={sort}>
             <a
@@ -79,7 +94,7 @@ export function QuestionSortLinks({
               aria-current={sort === current ? "page" : undefined}
               className={`inline-block rounded px-3 py-1 ${sort === current ? "bg-brand-dark font-semibold text-white" : "text-brand underline"}`}
             >
-              {t(`question.sort.${sort}`)}
+              {t(SORT_LABELS[sort])}
             </a>
           </li>
         ))}

@@ -3,6 +3,8 @@
  * a feature area may keep its own pair (`<area>.en.json` / `<area>.es.json`) imported here, so
  * areas grow without editing one shared file. Keys are namespaced by area and never repeated.
  */
+import civicEn from "./civic.en.json";
+import civicEs from "./civic.es.json";
 import coreEn from "./en.json";
 import coreEs from "./es.json";
 import officeEn from "./office.en.json";
@@ -10,5 +12,10 @@ import officeEs from "./office.es.json";
 import opendataEn from "./opendata.en.json";
 import opendataEs from "./opendata.es.json";
 
-export const en = { ...coreEn, ...officeEn, ...opendataEn };
-export const es: Record<keyof typeof en, string> = { ...coreEs, ...officeEs, ...opendataEs };
+export const en = { ...coreEn, ...civicEn, ...officeEn, ...opendataEn };
+export const es: Record<keyof typeof en, string> = {
+  ...coreEs,
+  ...civicEs,
+  ...officeEs,
+  ...opendataEs,
+};

@@ -12,6 +12,10 @@ export const NOTICES = {
   unfollowed: "follow.notice.unfollowed",
   voteRefused: "vote.notice.refused",
   verifyToVote: "vote.notice.unverified",
+  edited: "civic.notice.edited",
+  editPending: "civic.notice.editPending",
+  itemFollowed: "civic.notice.followed",
+  itemUnfollowed: "civic.notice.unfollowed",
 } as const satisfies Record<string, MessageKey>;
 export type Notice = keyof typeof NOTICES;
 

@@ -21,6 +21,11 @@ export const jobPayloads = {
       "question_rejected",
       "office_request_confirm",
       "staff_invitation",
+      // follows and reminders (app/services/follows.server.ts, reminders.server.ts)
+      "followed_answer",
+      "weekly_digest",
+      "candidate_digest",
+      "election_reminder",
     ]),
     to: z.email(),
     locale: z.enum(["en", "es"]).catch("en"),
@@ -39,6 +44,12 @@ export const jobPayloads = {
   cleanup_media: z.object({}),
   // the open-data bundle (app/services/open-data-bundle.server.ts), nightly
   build_open_data_bundle: z.object({}),
+  // the representative ranking (app/services/ranking.server.ts): every visible contest
+  rank_questions: z.object({}),
+  // scheduled emails (app/services/reminders.server.ts); `now` only to replay a given moment
+  send_weekly_digests: z.object({ now: z.iso.datetime().optional() }),
+  send_candidate_digests: z.object({ now: z.iso.datetime().optional() }),
+  send_election_reminders: z.object({ now: z.iso.datetime().optional() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

@@ -90,6 +90,11 @@ export default function Console() {
                 </a>
               </li>
               <li>
+                <a href={`${base}/topics`} className={linkClass}>
+                  {t("civic.topics.title")}
+                </a>
+              </li>
+              <li>
                 <a href={`${base}/imports`} className={linkClass}>
                   {t("import.title")}
                 </a>

@@ -1,20 +1,33 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData, useSearchParams } from "@remix-run/react";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
 import { ConsoleTrail } from "~/components/console-trail";
-import { FormMessage } from "~/components/form";
+import { SelectField, TextAreaField } from "~/components/fields";
+import { FormMessage, SubmitButton } from "~/components/form";
 import {
   ApproveButton,
   MergeButton,
   MODERATION_MESSAGES,
   ReasonForm,
 } from "~/components/moderation-controls";
+import { actorFrom } from "~/lib/auth.server";
 import { requireConsole } from "~/lib/console.server";
+import { requiredText } from "~/lib/form-schemas.server";
+import { parseForm, readForm } from "~/lib/forms.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, useLocale, useT } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import { formatDateTime } from "~/lib/time-zone";
 import { findQuestion, similarQuestions } from "~/services/moderation.server";
+import { editQuestionByModerator } from "~/services/question-history.server";
+import { QUESTION_MAX_LENGTH } from "~/services/ask.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "console.moderation.questionTitle");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -40,8 +53,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+const moderatorEditForm = z.object({
+  body: requiredText(QUESTION_MAX_LENGTH),
+  kind: z.enum(["moderator_typo", "moderator_redaction"], { error: "form.invalid" }),
+  reason: requiredText(300),
+});
+
+/**
+ * A moderator's edit of the text: a typo fixed or personal data redacted (the earlier versions'
+ * text is then deleted), with a reason; a new version the question page shows as such, audited.
+ */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { user, jurisdiction } = await requireConsole(request, params.jurisdiction, "moderation");
+  const form = parseForm(moderatorEditForm, await readForm(request));
+  if (!form.ok) return { errors: form.errors, values: form.values };
+  const outcome = await editQuestionByModerator(
+    db(),
+    { jurisdictionId: jurisdiction.id },
+    { questionId: params.question ?? "", ...form.data },
+    actorFrom(context, user),
+  );
+  if (!outcome.ok) throw notFound();
+  return redirect(
+    `/console/${jurisdiction.slug}/moderation/questions/${params.question}?done=edited`,
+    { status: 303 },
+  );
+}
+
 export default function ModerateQuestion() {
   const { jurisdiction, question, similar } = useLoaderData<typeof loader>();
+  const edit = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
@@ -60,7 +101,16 @@ export default function ModerateQuestion() {
       <h1 id="page-title" className="text-2xl font-bold">
         {t("console.moderation.questionTitle")}
       </h1>
-      <FormMessage message={done ? MODERATION_MESSAGES[done] : undefined} tone="info" />
+      <FormMessage
+        message={
+          done === "edited"
+            ? "civic.moderatorEdit.done"
+            : done
+              ? MODERATION_MESSAGES[done]
+              : undefined
+        }
+        tone="info"
+      />
       <FormMessage message={problem ? MODERATION_MESSAGES[problem] : undefined} />
       <blockquote
         lang={question.language}
@@ -125,6 +175,41 @@ export default function ModerateQuestion() {
           />
         </div>
       ) : null}
+
+      <details open={Boolean(edit)} className="rounded border border-slate-300 p-3">
+        <summary className="cursor-pointer font-semibold">
+          {t("civic.moderatorEdit.heading")}
+        </summary>
+        <form method="post" className="mt-3">
+          <TextAreaField
+            name="body"
+            label="civic.moderatorEdit.body"
+            defaultValue={edit?.values.body ?? question.body}
+            error={edit?.errors.body}
+            required
+          />
+          <SelectField
+            name="kind"
+            label="civic.moderatorEdit.kind"
+            defaultValue={edit?.values.kind ?? "moderator_typo"}
+            error={edit?.errors.kind}
+            options={[
+              { value: "moderator_typo", label: t("civic.moderatorEdit.typo") },
+              { value: "moderator_redaction", label: t("civic.moderatorEdit.redaction") },
+            ]}
+          />
+          <TextAreaField
+            name="reason"
+            label="civic.moderatorEdit.reason"
+            hint="civic.moderatorEdit.reasonHint"
+            defaultValue={edit?.values.reason}
+            error={edit?.errors.reason}
+            rows={2}
+            required
+          />
+          <SubmitButton>{t("civic.moderatorEdit.submit")}</SubmitButton>
+        </form>
+      </details>
 
       {live ? (
         <section aria-labelledby="similar-title">

@@ -6,20 +6,24 @@ import { EmbedCode } from "~/components/embed-code";
 import { LiveUpdates } from "~/components/live-updates";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
+import { ItemFollowForm } from "~/components/question-actions";
 import { QuestionList, QuestionSortLinks } from "~/components/question-list";
+import { TagFilter } from "~/components/topic-tags";
 import { getUser } from "~/lib/auth.server";
 import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
 import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
-import { listHref, parsePage, parseSort } from "~/lib/listing";
+import { listHref, parsePage, parseSort, parseTag } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, embedContestPath, pathOf } from "~/lib/paths";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection } from "~/services/elections.server";
+import { itemFollow } from "~/services/follows.server";
 import { listContestQuestions } from "~/services/question-reads.server";
+import { findTag, listTags } from "~/services/topics.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -28,18 +32,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!election || !contest) throw notFound();
   const search = new URL(request.url).searchParams;
   const sort = parseSort(search.get("sort"));
+  const tagSlug = parseTag(search.get("tag"));
+  const [tags, tag] = await Promise.all([
+    listTags(db(), election.jurisdictionId),
+    tagSlug ? findTag(db(), election.jurisdictionId, tagSlug) : null,
+  ]);
+  if (tagSlug && !tag) throw notFound();
   const [candidates, questions, user] = await Promise.all([
     contestCandidates(db(), contest.id),
-    listContestQuestions(db(), contest.id, sort, parsePage(search.get("page"))),
+    listContestQuestions(db(), contest.id, sort, parsePage(search.get("page")), tag?.id ?? null),
     getUser(request),
   ]);
-  const voted = user
-    ? await votedQuestionIds(
-        db(),
-        user.id,
-        questions.questions.map((question) => question.id),
-      )
-    : new Set<string>();
+  const [voted, contestNotice, tagNotice] = user
+    ? await Promise.all([
+        votedQuestionIds(
+          db(),
+          user.id,
+          questions.questions.map((question) => question.id),
+        ),
+        itemFollow(db(), user.id, { kind: "contest", id: contest.id }),
+        tag ? itemFollow(db(), user.id, { kind: "tag", id: tag.id }) : null,
+      ])
+    : [new Set<string>(), null, null];
   return data(
     {
       election,
@@ -47,6 +61,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       candidates,
       questions,
       sort,
+      tags,
+      tag,
+      contestNotice,
+      tagNotice,
       voted: [...voted],
       signedIn: Boolean(user),
       returnTo: pathOf(request),
@@ -91,6 +109,10 @@ export default function Contest() {
     candidates,
     questions,
     sort,
+    tags,
+    tag,
+    contestNotice,
+    tagNotice,
     voted,
     signedIn,
     returnTo,
@@ -111,6 +133,13 @@ export default function Contest() {
         <LocalizedText as="p" text={contest.districtName} className="mb-2 text-slate-700" />
       ) : null}
       <LocalizedText text={contest.description} paragraphs className="mb-4" />
+      <ItemFollowForm
+        kind="contest"
+        id={contest.id}
+        notice={contestNotice}
+        signedIn={signedIn}
+        returnTo={returnTo}
+      />
 
       {candidates.length > 0 ? (
         <section aria-labelledby="candidates" className="mb-6">
@@ -192,9 +221,23 @@ export default function Contest() {
             t("contest.askClosed")
           )}
         </p>
+        <TagFilter
+          tags={tags}
+          current={tag?.slug ?? null}
+          hrefFor={(slug) => `${listHref(path, sort, 1, slug)}#questions`}
+        />
+        {tag ? (
+          <ItemFollowForm
+            kind="tag"
+            id={tag.id}
+            notice={tagNotice}
+            signedIn={signedIn}
+            returnTo={returnTo}
+          />
+        ) : null}
         <QuestionSortLinks
           current={sort}
-          hrefFor={(next) => `${listHref(path, next, 1)}#questions`}
+          hrefFor={(next) => `${listHref(path, next, 1, tag?.slug ?? null)}#questions`}
         />
         {questions.total === 0 ? (
           <p>{t("contest.questions.none")}</p>
@@ -210,7 +253,7 @@ export default function Contest() {
         <Pager
           page={questions.page}
           pageCount={questions.pageCount}
-          hrefFor={(page) => `${listHref(path, sort, page)}#questions`}
+          hrefFor={(page) => `${listHref(path, sort, page, tag?.slug ?? null)}#questions`}
         />
       </section>
       {questions.total > 0 ? <LiveUpdates contestId={contest.id} /> : null}

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { FormMessage, SubmitButton } from "~/components/form";
+import { TagCheckboxes } from "~/components/topic-tags";
 import { LiveUpdates } from "~/components/live-updates";
 import { VoteButton } from "~/components/vote-button";
 import { actorFrom, requireUser, type SessionUser } from "~/lib/auth.server";
@@ -24,10 +25,12 @@ import {
   moderationMode,
   QUESTION_MAX_LENGTH,
   QUESTION_MIN_LENGTH,
+  questionBodyField,
 } from "~/services/ask.server";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection, type ElectionDetail } from "~/services/elections.server";
+import { listTags, tagIdsFrom, type TopicTag } from "~/services/topics.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "ask.title", "ask.description");
@@ -73,15 +76,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       moderationMode: await moderationMode(db(), election.id),
       candidates: candidates.map(({ id, ballotName }) => ({ id, ballotName })),
     },
+    tags: await listTags(db(), election.jurisdictionId),
   };
 }
 
 const askSchema = z.object({
-  body: z
-    .string()
-    .trim()
-    .min(QUESTION_MIN_LENGTH, { error: "ask.error.tooShort" })
-    .max(QUESTION_MAX_LENGTH, { error: "ask.error.tooLong" }),
+  body: questionBodyField,
   // "all": every candidate of the contest
   candidate: z.string({ error: "ask.error.candidate" }).min(1, { error: "ask.error.candidate" }),
   confirmed: z.literal("1").optional(),
@@ -96,8 +96,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const limited = await peek(RATE_LIMITS.questionsPerUser, user.id);
   if (!limited.allowed) throw tooManyRequests(limited.retryAfterSeconds);
 
-  const form = parseForm(askSchema, await readForm(request));
-  if (!form.ok) return { kind: "invalid" as const, errors: form.errors, values: form.values };
+  const body = await readForm(request);
+  const tagIds = tagIdsFrom(body);
+  const form = parseForm(askSchema, body);
+  if (!form.ok)
+    return { kind: "invalid" as const, errors: form.errors, values: form.values, tagIds };
   const { candidate, confirmed } = form.data;
   const candidateId = candidate === "all" ? null : candidate;
   if (candidateId && !candidates.some((known) => known.id === candidateId))
@@ -105,6 +108,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       kind: "invalid" as const,
       errors: { candidate: "ask.error.candidate" as MessageKey },
       values: { body: form.data.body, candidate },
+      tagIds,
     };
 
   const input = {
@@ -116,6 +120,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     body: form.data.body,
     language: localeFromRequest(request),
     confirmed: confirmed === "1",
+    tagIds,
   };
   const outcome = await askQuestion(db(), input, actorFrom(context, user));
   if (outcome.kind === "duplicates") {
@@ -128,6 +133,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       kind: "duplicates" as const,
       body: form.data.body,
       candidate,
+      tagIds,
       suggestions: outcome.suggestions.map((suggestion) => ({
         id: suggestion.id,
         body: suggestion.body,
@@ -156,7 +162,7 @@ function ClosedMessage({ opensOn, closedOn }: { opensOn?: string; closedOn?: str
 }
 
 export default function Ask() {
-  const { state, election, contest } = useLoaderData<typeof loader>();
+  const { state, election, contest, tags } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -191,6 +197,8 @@ export default function Ask() {
           moderationMode={contest.moderationMode}
           errors={errors}
           values={values}
+          tags={tags}
+          checkedTags={result?.kind === "invalid" ? result.tagIds : []}
         />
       )}
       {state === "open" ? <LiveUpdates contestId={contest.id} /> : null}
@@ -203,11 +211,15 @@ function AskForm({
   moderationMode,
   errors,
   values,
+  tags,
+  checkedTags,
 }: {
   candidates: Array<{ id: string; ballotName: string }>;
   moderationMode: "before_publishing" | "after_publishing";
   errors: Partial<Record<string, MessageKey>>;
   values: Record<string, string>;
+  tags: TopicTag[];
+  checkedTags: string[];
 }) {
   const t = useT();
   const describedBy = ["body-hint", errors.body ? "body-error" : null].filter(Boolean).join(" ");
@@ -271,6 +283,7 @@ function AskForm({
           </p>
         ) : null}
       </div>
+      <TagCheckboxes tags={tags} checked={checkedTags} />
       <p className="text-sm text-slate-700">{t(`ask.moderation.${moderationMode}`)}</p>
       <SubmitButton>{t("ask.submit")}</SubmitButton>
     </Form>
@@ -283,6 +296,7 @@ function Duplicates({
   result: {
     body: string;
     candidate: string;
+    tagIds: string[];
     suggestions: Array<{ id: string; body: string; voteCount: number; voted: boolean }>;
   };
 }) {
@@ -317,6 +331,9 @@ function Duplicates({
         <input type="hidden" name="body" value={result.body} />
         <input type="hidden" name="candidate" value={result.candidate} />
         <input type="hidden" name="confirmed" value="1" />
+        {result.tagIds.map((tagId) => (
+          <input key={tagId} type="hidden" name="tag" value={tagId} />
+        ))}
         <SubmitButton>{t("ask.duplicates.different")}</SubmitButton>
       </Form>
     </section>

@@ -1,19 +1,23 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { ActionNotice } from "~/components/action-notice";
 import { AnswerView } from "~/components/answer-view";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
+import { ItemFollowForm } from "~/components/question-actions";
+import { getUser } from "~/lib/auth.server";
 import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
 import { parsePage } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
-import { candidatePath, contestPath, electionPath, questionPath } from "~/lib/paths";
+import { candidatePath, contestPath, electionPath, pathOf, questionPath } from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
 import { findCandidate, findContest } from "~/services/contests.server";
 import { findElection } from "~/services/elections.server";
+import { itemFollow } from "~/services/follows.server";
 import { listAnsweredByCandidate } from "~/services/question-reads.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -22,7 +26,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const candidate = contest && (await findCandidate(db(), contest.id, params.candidate ?? ""));
   if (!election || !contest || !candidate) throw notFound();
   const page = parsePage(new URL(request.url).searchParams.get("page"));
-  const answered = await listAnsweredByCandidate(db(), candidate.id, page);
+  const [answered, user] = await Promise.all([
+    listAnsweredByCandidate(db(), candidate.id, page),
+    getUser(request),
+  ]);
+  const notice = user
+    ? await itemFollow(db(), user.id, { kind: "candidate", id: candidate.id })
+    : null;
   const answers = await answersForQuestions(
     db(),
     answered.questions.map((question) => question.id),
@@ -32,6 +42,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       election,
       contest: { slug: contest.slug, title: contest.title },
       candidate,
+      notice,
+      signedIn: Boolean(user),
+      returnTo: pathOf(request),
       answered: {
         ...answered,
         questions: answered.questions.map((question) => ({
@@ -59,7 +72,8 @@ export const meta: MetaFunction<typeof loader> = (args) => {
 };
 
 export default function Candidate() {
-  const { election, contest, candidate, answered } = useLoaderData<typeof loader>();
+  const { election, contest, candidate, answered, notice, signedIn, returnTo } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const slugs = { jurisdiction: election.jurisdictionSlug, election: election.slug };
@@ -72,6 +86,7 @@ export default function Candidate() {
           { href: contestPath(slugs, contest.slug), label: contest.title },
         ]}
       />
+      <ActionNotice />
       {candidate.photoUrl ? (
         <img
           src={candidate.photoUrl}
@@ -91,6 +106,13 @@ export default function Candidate() {
           <LocalizedText text={candidate.party.name} />
         </p>
       ) : null}
+      <ItemFollowForm
+        kind="candidate"
+        id={candidate.id}
+        notice={notice}
+        signedIn={signedIn}
+        returnTo={returnTo}
+      />
       {candidate.withdrawn ? (
         <p className="mb-2 font-semibold">{t("candidate.withdrawn")}</p>
       ) : null}

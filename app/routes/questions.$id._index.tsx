@@ -6,6 +6,8 @@ import { Breadcrumbs } from "~/components/breadcrumbs";
 import { EmbedCode } from "~/components/embed-code";
 import { LocalizedText } from "~/components/localized-text";
 import { FollowButton, ReportForm } from "~/components/question-actions";
+import { QuestionHistory } from "~/components/question-history";
+import { TagList } from "~/components/topic-tags";
 import { QuestionList } from "~/components/question-list";
 import { VoteButton } from "~/components/vote-button";
 import { getUser } from "~/lib/auth.server";
@@ -14,6 +16,7 @@ import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT, type MessageKey } from "~/lib/i18n";
+import { listHref } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
 import {
   candidatePath,
@@ -27,10 +30,16 @@ import { answersForQuestions } from "~/services/answers.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
 import {
+  answeredVersions,
+  authorMayEdit,
+  questionVersions,
+} from "~/services/question-history.server";
+import {
   findQuestion,
   relatedQuestions,
   type QuestionStatus,
 } from "~/services/question-reads.server";
+import { questionTags } from "~/services/topics.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -44,10 +53,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before publication (or after moderation took it down) only its author may see it.
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
-  const [contestRunners, answers, related] = await Promise.all([
+  const [contestRunners, answers, related, versions, answered, tags] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
     published ? relatedQuestions(db(), { id: question.id, contestId: question.contest.id }) : [],
+    questionVersions(db(), question.id),
+    answeredVersions(db(), question.id),
+    questionTags(db(), question.id),
   ]);
   const [voted, following] = user
     ? await Promise.all([
@@ -80,6 +92,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedIn: Boolean(user),
       returnTo: pathOf(request),
       embedSrc: new URL(embedQuestionPath(question.id), config().APP_URL).toString(),
+      versions,
+      answered,
+      tags,
+      editable:
+        user !== null &&
+        authorMayEdit(
+          {
+            author_id: question.authorId,
+            status: question.status,
+            answered: answerList.length > 0,
+          },
+          user.id,
+        ),
     },
     { headers: { "Cache-Control": publicPageCacheControl(request) } },
   );
@@ -116,8 +141,20 @@ const STATUS_NOTICE: Record<Exclude<QuestionStatus, "published" | "merged">, Mes
 };
 
 export default function Question() {
-  const { question, responses, related, voted, following, signedIn, returnTo, embedSrc } =
-    useLoaderData<typeof loader>();
+  const {
+    question,
+    responses,
+    related,
+    voted,
+    following,
+    signedIn,
+    returnTo,
+    embedSrc,
+    versions,
+    answered,
+    tags,
+    editable,
+  } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const slugs = {
@@ -159,6 +196,19 @@ export default function Question() {
           </>
         ) : null}
       </p>
+      <TagList
+        tags={tags}
+        hrefFor={(slug) =>
+          `${listHref(contestPath(slugs, question.contest.slug), "top", 1, slug)}#questions`
+        }
+      />
+      {editable ? (
+        <p className="mb-3">
+          <a href={`${questionPath(question.id)}/edit`} className="text-brand underline">
+            {t("civic.edit.link")}
+          </a>
+        </p>
+      ) : null}
       {published ? (
         <div id={`q-${question.id}`} className="mb-6 space-y-3">
           <VoteButton
@@ -201,6 +251,11 @@ export default function Question() {
                 </h3>
                 {answer ? (
                   <>
+                    {answered[answer.id] ? (
+                      <p className="mb-2 text-sm text-slate-700">
+                        {t("civic.history.answeredVersion", { version: answered[answer.id]! })}
+                      </p>
+                    ) : null}
                     <AnswerView answer={answer} />
                     {published ? (
                       <div className="mt-3">
@@ -221,6 +276,8 @@ export default function Question() {
           </ul>
         </section>
       ) : null}
+
+      <QuestionHistory versions={versions} />
 
       {related.length > 0 ? (
         <section aria-labelledby="related">

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { audit, type Actor } from "~/lib/audit.server";
 import type { Db, DbOrTransaction } from "~/lib/db.server";
 import { embeddingProvider } from "~/lib/embeddings.server";
@@ -5,10 +6,18 @@ import { findDuplicates, type DuplicateSuggestion } from "./duplicates.server";
 import type { ModerationMode } from "./election-setup.server";
 import { followQuestion } from "./follows.server";
 import { submitQuestion } from "./questions.server";
+import { setQuestionTags } from "./topics.server";
 
 /** A question's length as voters may write it (the schema allows more, for imported ones). */
 export const QUESTION_MIN_LENGTH = 10;
 export const QUESTION_MAX_LENGTH = 500;
+
+/** A question's text in a voter's form (asking, or editing it). */
+export const questionBodyField = z
+  .string()
+  .trim()
+  .min(QUESTION_MIN_LENGTH, { error: "ask.error.tooShort" })
+  .max(QUESTION_MAX_LENGTH, { error: "ask.error.tooLong" });
 
 /** The election's setting: are voters' questions checked before or after they are published? */
 export async function moderationMode(
@@ -32,6 +41,8 @@ export type AskInput = {
   language: string;
   /** the voter saw the near-duplicates and chose to post anyway */
   confirmed: boolean;
+  /** topic tags chosen from the jurisdiction's list (at most five are kept) */
+  tagIds: string[];
 };
 
 export type AskOutcome =
@@ -69,6 +80,7 @@ export async function askQuestion(db: Db, input: AskInput, actor: Actor): Promis
       status,
       embedding,
     });
+    await setQuestionTags(trx, { id, jurisdictionId: input.jurisdictionId }, input.tagIds);
     await followQuestion(trx, input.authorId, id);
     await audit(trx, actor, {
       action: "question.submitted",

@@ -20,6 +20,16 @@ const TEMPLATES: Record<EmailJob["template"], { subject: MessageKey; body: Messa
     subject: "office.email.invitation.subject",
     body: "office.email.invitation.body",
   },
+  followed_answer: { subject: "civic.email.answer.subject", body: "civic.email.answer.body" },
+  weekly_digest: { subject: "civic.email.digest.subject", body: "civic.email.digest.body" },
+  candidate_digest: {
+    subject: "civic.email.candidateDigest.subject",
+    body: "civic.email.candidateDigest.body",
+  },
+  election_reminder: {
+    subject: "civic.email.reminder.subject",
+    body: "civic.email.reminder.body",
+  },
 };
 
 /** Renders an email in the recipient's language from the message catalogue. */

@@ -23,6 +23,8 @@ export type QuestionSummary = {
   /** null: asked of every candidate of the contest */
   candidate: { slug: string; ballotName: string } | null;
   answerCount: number;
+  /** in the representative ranking: the near-duplicate cluster it stands for, when ranked */
+  cluster: { supporters: number; size: number } | null;
 };
 
 export type QuestionPage = {
@@ -41,6 +43,8 @@ type SummaryRow = {
   candidate_slug: string | null;
   candidate_name: string | null;
   answer_count: number;
+  cluster_support: number | null;
+  cluster_size: number | null;
 };
 
 /** Answers voters can see: published, and for a video, once the video is ready. */
@@ -59,6 +63,8 @@ function selectSummary(db: DbOrTransaction, query: Knex.QueryBuilder): Knex.Quer
       "q.published_at",
       "k.slug as candidate_slug",
       "k.ballot_name as candidate_name",
+      "q.cluster_support",
+      "q.cluster_size",
       db.raw(
         `(select count(*)::int from answers a where a.question_id = q.id and ${VISIBLE_ANSWER}) as answer_count`,
       ),
@@ -77,6 +83,10 @@ function toSummary(row: SummaryRow): QuestionSummary {
         ? { slug: row.candidate_slug, ballotName: row.candidate_name }
         : null,
     answerCount: row.answer_count,
+    cluster:
+      row.cluster_size !== null && row.cluster_support !== null
+        ? { supporters: row.cluster_support, size: row.cluster_size }
+        : null,
   };
 }
 
@@ -89,25 +99,43 @@ const TRENDING_SCORE = `(q.vote_count + 2 * r.recent_votes)::float8
   / power(extract(epoch from now() - coalesce(q.published_at, q.created_at))::float8 / 3600 + 2, 1.5)`;
 
 /**
- * One page of a contest's published questions. "top": most votes; "new": most recently
- * published; "trending": the decayed score above. Ties fall back to newer first, then id, so
- * pages never overlap or skip a question.
+ * One page of a contest's published questions, all or those of one topic tag. "top": the
+ * representative ranking the worker stores (docs/ranking.md) — one question per near-duplicate
+ * cluster, questions not ranked yet after the ranked ones by votes; "votes": most votes;
+ * "new": most recently published; "trending": the decayed score above. Ties fall back to newer
+ * first, then id, so pages never overlap or skip a question.
  */
 export async function listContestQuestions(
   db: DbOrTransaction,
   contestId: string,
   sort: QuestionSort,
   requestedPage: number,
+  tagId: string | null = null,
 ): Promise<QuestionPage> {
-  const published = { "q.contest_id": contestId, "q.status": "published" };
-  const countRow = await db("questions as q")
-    .where(published)
-    .first<{ total: number }>(db.raw("count(*)::int as total"));
+  // With a topic chosen every question of it is listed: its cluster's representative may not
+  // carry the tag.
+  const collapse = sort === "top" && !tagId;
+  const published = (query: Knex.QueryBuilder) => {
+    query.where({ "q.contest_id": contestId, "q.status": "published" });
+    if (collapse) query.whereNull("q.represented_by");
+    if (tagId)
+      query.whereExists((tagged) =>
+        tagged
+          .select(db.raw("1"))
+          .from("question_tags as qt")
+          .whereRaw("qt.question_id = q.id")
+          .where("qt.tag_id", tagId),
+      );
+    return query;
+  };
+  const countRow = await published(db("questions as q")).first<{ total: number }>(
+    db.raw("count(*)::int as total"),
+  );
   const total = countRow?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / QUESTIONS_PER_PAGE));
   const page = Math.min(requestedPage, pageCount);
 
-  const query = selectSummary(db, db("questions as q").where(published));
+  const query = selectSummary(db, published(db("questions as q")));
   if (sort === "trending") {
     // Each question's recent votes: one range of question_votes_question_recent, read from the
     // index alone, so the cost follows the contest's size, never the size of the votes table.
@@ -118,6 +146,8 @@ export async function listContestQuestions(
       )
       .orderByRaw(`${TRENDING_SCORE} desc`);
   } else if (sort === "top") {
+    query.orderByRaw("q.rank_position asc nulls last").orderBy("q.vote_count", "desc");
+  } else if (sort === "votes") {
     query.orderBy("q.vote_count", "desc");
   }
   const rows: SummaryRow[] = await query

@@ -7,6 +7,7 @@ import * as electionReports from "./20261127000011_election_reports";
 import * as ballotImportIdentity from "./20261127000020_ballot_import_identity";
 import * as candidateAnswers from "./20261128000040_candidate_answers";
 import * as videoUploads from "./20261128000050_video_uploads";
+import * as civicDepth from "./20261202000001_civic_depth";
 import * as officesAndOpenData from "./20261205000001_offices_and_open_data";
 
 /**
@@ -23,6 +24,7 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261127000020_ballot_import_identity", ballotImportIdentity],
   ["20261128000040_candidate_answers", candidateAnswers],
   ["20261128000050_video_uploads", videoUploads],
+  ["20261202000001_civic_depth", civicDepth],
   ["20261205000001_offices_and_open_data", officesAndOpenData],
 ];
 

@@ -15,7 +15,14 @@ export const test = base.extend({
 });
 export { expect };
 
-export type Mail = { to: string[]; subject: string; text: string; headers: Record<string, string> };
+export type Mail = {
+  to: string[];
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+  /** headers as sent, unfolded (mailparser turns List-* headers into objects in `headers`) */
+  rawHeaders: Record<string, string>;
+};
 
 /** Waits for the newest message to `address` in the test SMTP server (sent by the real worker). */
 export async function latestMail(address: string, { after = 0 } = {}): Promise<Mail> {

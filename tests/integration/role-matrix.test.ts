@@ -116,6 +116,21 @@ const MATRIX: Record<string, Entry> = {
   "routes/elections.$jurisdiction.$election.$contest._index": [
     { path: `/elections/${SLUG_A}/general/mayor`, get: everyone(OK), post: "none" },
   ],
+  "routes/follows": [
+    {
+      path: "/follows",
+      get: everyone(NOT_FOUND),
+      post: {
+        form: {
+          intent: "follow",
+          kind: "contest",
+          id: "00000000-0000-4000-8000-000000000000",
+          returnTo: "/",
+        },
+        expect: signedInOnly(NOT_FOUND),
+      },
+    },
+  ],
   "routes/elections.$jurisdiction.$election.$contest.candidates.$candidate": [
     {
       path: `/elections/${SLUG_A}/general/mayor/candidates/matrix`,
@@ -150,6 +165,16 @@ const MATRIX: Record<string, Entry> = {
       path: "/questions/00000000-0000-4000-8000-000000000000/follow",
       get: everyone(NOT_FOUND),
       post: { form: { intent: "follow", returnTo: "/" }, expect: signedInOnly(NOT_FOUND) },
+    },
+  ],
+  "routes/questions.$id_.edit": [
+    {
+      path: "/questions/00000000-0000-4000-8000-000000000000/edit",
+      get: signedInOnly(NOT_FOUND),
+      post: {
+        form: { body: "Will you publish the budget every month?" },
+        expect: signedInOnly(NOT_FOUND),
+      },
     },
   ],
   "routes/questions.$id_.report": [
@@ -352,6 +377,13 @@ const MATRIX: Record<string, Entry> = {
       post: { form: {}, expect: consoleGate(CLERKS) },
     },
   ],
+  // an empty topic: the form comes back with its errors
+  "routes/console.$jurisdiction.topics": [
+    consoleProbe(() => `/console/${SLUG_A}/topics`, consoleGate(CLERKS), {
+      form: {},
+      expect: consoleGate(CLERKS),
+    }),
+  ],
   "routes/console.$jurisdiction.parties.$party": [
     consoleProbe(() => `/console/${SLUG_A}/parties/${inA.partyId}`, consoleGate(CLERKS), {
       form: {},
@@ -371,14 +403,17 @@ const MATRIX: Record<string, Entry> = {
       },
     },
   ],
+  // an empty moderator's edit: the form comes back with its errors, nothing is changed
   "routes/console.$jurisdiction.moderation.questions.$question": [
     consoleProbe(
       () => `/console/${SLUG_A}/moderation/questions/${inA.questionId}`,
       consoleGate(MODERATORS),
+      { form: {}, expect: consoleGate(MODERATORS) },
     ),
     consoleProbe(
       () => `/console/${SLUG_B}/moderation/questions/${inA.questionId}`,
       signedInOnly(NOT_FOUND),
+      { form: {}, expect: signedInOnly(NOT_FOUND) },
     ),
   ],
   "routes/console.$jurisdiction.reports.$election": [

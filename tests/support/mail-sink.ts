@@ -13,6 +13,7 @@ export type ReceivedMail = {
   subject: string;
   text: string;
   headers: Record<string, string>;
+  rawHeaders: Record<string, string>;
 };
 
 export async function startMailSink(smtpPort = 0) {
@@ -30,6 +31,13 @@ export async function startMailSink(smtpPort = 0) {
             text: mail.text ?? "",
             headers: Object.fromEntries(
               [...mail.headers].map(([key, value]) => [key, String(value)]),
+            ),
+            // each header as sent (unfolded): mailparser turns List-* headers into objects
+            rawHeaders: Object.fromEntries(
+              mail.headerLines.map((line) => [
+                line.key,
+                line.line.replace(/\r?\n\s+/g, " ").replace(/^[^:]+:\s*/, ""),
+              ]),
             ),
           });
           callback();

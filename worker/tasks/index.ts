@@ -7,6 +7,12 @@ import { runImport } from "~/services/imports/run.server";
 import { embedQuestion, questionsMissingEmbedding } from "~/services/questions.server";
 import { cleanupMedia } from "~/services/media-cleanup.server";
 import { buildOpenDataBundle } from "~/services/open-data-bundle.server";
+import { refreshRankings } from "~/services/ranking.server";
+import {
+  sendCandidateDigests,
+  sendElectionReminders,
+  sendWeeklyDigests,
+} from "~/services/reminders.server";
 import { rollUpReports } from "~/services/reports.server";
 import { runTranscodeJob } from "~/services/videos.server";
 
@@ -71,5 +77,21 @@ export const taskList = {
   build_open_data_bundle: task("build_open_data_bundle", async (_payload, helpers) => {
     const bundle = await buildOpenDataBundle(db());
     helpers.logger.info(`open-data bundle stored at ${bundle.url}`, bundle.rowCounts);
+  }),
+  rank_questions: task("rank_questions", async (_payload, helpers) => {
+    const { ranked, skipped } = await refreshRankings(db());
+    helpers.logger.info(`ranked ${ranked} contest(s); ${skipped} busy, left for the next run`);
+  }),
+  send_weekly_digests: task("send_weekly_digests", async ({ now }, helpers) => {
+    const sent = await sendWeeklyDigests(db(), now ? new Date(now) : undefined);
+    helpers.logger.info(`queued ${sent} weekly digest(s)`);
+  }),
+  send_candidate_digests: task("send_candidate_digests", async ({ now }, helpers) => {
+    const sent = await sendCandidateDigests(db(), now ? new Date(now) : undefined);
+    helpers.logger.info(`queued ${sent} candidate digest(s)`);
+  }),
+  send_election_reminders: task("send_election_reminders", async ({ now }, helpers) => {
+    const sent = await sendElectionReminders(db(), now ? new Date(now) : undefined);
+    helpers.logger.info(`queued ${sent} election reminder(s)`);
   }),
 } satisfies Record<JobName, TaskList[string]>;
