@@ -5,6 +5,8 @@
  */
 import coreEn from "./en.json";
 import coreEs from "./es.json";
+import trustEn from "./trust.en.json";
+import trustEs from "./trust.es.json";
 
-export const en = { ...coreEn };
-export const es: Record<keyof typeof en, string> = { ...coreEs };
+export const en = { ...coreEn, ...trustEn };
+export const es: Record<keyof typeof en, string> = { ...coreEs, ...trustEs };

@@ -19,6 +19,7 @@ export const jobPayloads = {
       "question_answered",
       "candidate_invitation",
       "question_rejected",
+      "answer_hidden",
     ]),
     to: z.email(),
     locale: z.enum(["en", "es"]).catch("en"),

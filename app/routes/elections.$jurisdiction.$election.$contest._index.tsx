@@ -18,6 +18,7 @@ import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection } from "~/services/elections.server";
 import { listContestQuestions } from "~/services/question-reads.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -28,7 +29,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sort = parseSort(search.get("sort"));
   const [candidates, questions, user] = await Promise.all([
     contestCandidates(db(), contest.id),
-    listContestQuestions(db(), contest.id, sort, parsePage(search.get("page"))),
+    listContestQuestions(
+      db(),
+      contest.id,
+      sort,
+      parsePage(search.get("page")),
+      supportFilterFor(election),
+    ),
     getUser(request),
   ]);
   const voted = user
@@ -186,6 +193,7 @@ export default function Contest() {
             signedIn={signedIn}
             returnTo={returnTo}
             withCandidates={contest.kind !== "measure"}
+            electorate={election.rankingElectorate}
           />
         )}
         <Pager

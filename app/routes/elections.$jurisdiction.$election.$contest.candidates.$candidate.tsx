@@ -15,6 +15,7 @@ import { answersForQuestions } from "~/services/answers.server";
 import { findCandidate, findContest } from "~/services/contests.server";
 import { findElection } from "~/services/elections.server";
 import { listAnsweredByCandidate } from "~/services/question-reads.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
@@ -22,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const candidate = contest && (await findCandidate(db(), contest.id, params.candidate ?? ""));
   if (!election || !contest || !candidate) throw notFound();
   const page = parsePage(new URL(request.url).searchParams.get("page"));
-  const answered = await listAnsweredByCandidate(db(), candidate.id, page);
+  const answered = await listAnsweredByCandidate(
+    db(),
+    candidate.id,
+    page,
+    supportFilterFor(election),
+  );
   const answers = await answersForQuestions(
     db(),
     answered.questions.map((question) => question.id),

@@ -22,6 +22,7 @@ import {
   relatedQuestions,
   type QuestionStatus,
 } from "~/services/question-reads.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -38,7 +39,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [contestRunners, answers, related] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
-    published ? relatedQuestions(db(), { id: question.id, contestId: question.contest.id }) : [],
+    published
+      ? relatedQuestions(
+          db(),
+          { id: question.id, contestId: question.contest.id },
+          supportFilterFor(question.election),
+        )
+      : [],
   ]);
   const [voted, following] = user
     ? await Promise.all([
@@ -157,6 +164,7 @@ export default function Question() {
             voted={voted.includes(question.id)}
             signedIn={signedIn}
             returnTo={returnTo}
+            electorate={question.election.rankingElectorate}
           />
           <FollowButton
             questionId={question.id}
@@ -223,6 +231,7 @@ export default function Question() {
             signedIn={signedIn}
             returnTo={returnTo}
             withCandidates={question.contest.kind !== "measure"}
+            electorate={question.election.rankingElectorate}
           />
         </section>
       ) : null}

@@ -152,6 +152,25 @@ const MATRIX: Record<string, Entry> = {
     },
   ],
   "routes/account.activity": [{ path: "/account/activity", get: signedInOnly(), post: "none" }],
+  // a form naming no action: 400, nothing changed
+  "routes/account.constituent": [
+    {
+      path: "/account/constituent",
+      get: signedInOnly(),
+      post: { form: {}, expect: signedInOnly("400") },
+    },
+  ],
+  // an appeal of a decision nobody made: not found to everyone signed in
+  "routes/appeals.$decision": [
+    {
+      path: "/appeals/00000000-0000-4000-8000-000000000000",
+      get: signedInOnly(NOT_FOUND),
+      post: {
+        form: { body: "Please look at this decision again." },
+        expect: signedInOnly(NOT_FOUND),
+      },
+    },
+  ],
   "routes/unsubscribe.$token": { public: "/unsubscribe/not-a-token" },
   "routes/events.contests.$contest": {
     public: "/events/contests/00000000-0000-4000-8000-000000000000",
@@ -312,6 +331,33 @@ const MATRIX: Record<string, Entry> = {
     consoleProbe(() => `/console/${SLUG_A}/imports/${inA.importId}`, consoleGate(CLERKS)),
     consoleProbe(() => `/console/${SLUG_B}/imports/${inA.importId}`, FOREIGN),
   ],
+  // a form naming no action: 400, nothing changed
+  "routes/console.$jurisdiction.constituents._index": [
+    {
+      path: `/console/${SLUG_A}/constituents`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
+  // an empty batch form: back to the page with its problem, no codes made
+  "routes/console.$jurisdiction.constituents.codes[.]csv": [
+    {
+      path: `/console/${SLUG_A}/constituents/codes.csv`,
+      get: {
+        ...consoleGate(CLERKS),
+        clerkA: `→/console/${SLUG_A}/constituents`,
+        admin: `→/console/${SLUG_A}/constituents`,
+      },
+      post: {
+        form: {},
+        expect: {
+          ...consoleGate(CLERKS),
+          clerkA: `→/console/${SLUG_A}/constituents`,
+          admin: `→/console/${SLUG_A}/constituents`,
+        },
+      },
+    },
+  ],
   "routes/console.$jurisdiction.districts._index": [
     {
       path: `/console/${SLUG_A}/districts`,
@@ -408,6 +454,12 @@ const MATRIX: Record<string, Entry> = {
   "routes/admin.audit[.]csv": [
     { path: "/admin/audit.csv", get: roleGate(["admin"], FORBIDDEN), post: "none" },
   ],
+  "routes/moderation-ledger.$jurisdiction.$election._index": {
+    public: `/moderation-ledger/${SLUG_A}/general`,
+  },
+  "routes/moderation-ledger.$jurisdiction.$election.export[.]csv": {
+    public: `/moderation-ledger/${SLUG_A}/general/export.csv`,
+  },
   "routes/moderation-policy": { public: "/moderation-policy" },
   "routes/candidate._index": [
     { path: "/candidate", get: roleGate(["candidate", "admin"], FORBIDDEN), post: "none" },
@@ -636,5 +688,6 @@ describe("role matrix", () => {
     const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
     console.log(["role matrix:", line(header), ...rows.map(line)].join("\n"));
     expect(mismatches, `the app's log:\n${app.output().slice(-3000)}`).toEqual([]);
-  });
+    // hundreds of requests in sequence: more than the default 30 s on a busy machine
+  }, 120_000);
 });
