@@ -9,6 +9,7 @@ import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react"
 import { z } from "zod";
 import { Field, FormMessage, SubmitButton } from "~/components/form";
 import { actorFrom, requireUser } from "~/lib/auth.server";
+import { normaliseBirthDate } from "~/lib/constituent-hash.server";
 import { db } from "~/lib/db.server";
 import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
 import { badRequest, notFound, tooManyRequests } from "~/lib/http.server";
@@ -47,7 +48,13 @@ const rollForm = z.object({
   intent: z.literal("roll"),
   jurisdictionId: z.uuid({ error: "trust.verify.errors.jurisdiction" }),
   name: z.string().trim().min(2, { error: "trust.verify.errors.name" }).max(200),
-  birthDate: z.iso.date({ error: "trust.verify.errors.birthDate" }),
+  // the date field sends YYYY-MM-DD; a browser without one lets people type MM/DD/YYYY
+  birthDate: z
+    .string()
+    .trim()
+    .refine((value) => normaliseBirthDate(value) !== null, {
+      error: "trust.verify.errors.birthDate",
+    }),
   zip: z
     .string()
     .trim()

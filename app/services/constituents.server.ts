@@ -217,6 +217,29 @@ export async function readRoll(
 const INSERT_BATCH = 5_000;
 
 /**
+ * Inserts many hashes under one owner, thousands per statement: each batch goes as one JSON
+ * array parameter (knex would spread a JS array into thousands of placeholders).
+ */
+async function insertHashes(
+  trx: DbOrTransaction,
+  table: string,
+  rows: { owner: [string, string]; column: string; hashes: string[] },
+) {
+  for (let start = 0; start < rows.hashes.length; start += INSERT_BATCH) {
+    await trx.raw(
+      "insert into ?? (??, ??) select ?, value from jsonb_array_elements_text(?::jsonb)",
+      [
+        table,
+        rows.owner[0],
+        rows.column,
+        rows.owner[1],
+        JSON.stringify(rows.hashes.slice(start, start + INSERT_BATCH)),
+      ],
+    );
+  }
+}
+
+/**
  * Replaces the jurisdiction's roll with `roll`, in one transaction (voters never see half a
  * roll), inserting thousands of hashes per statement. Verifications already made stay: they
  * carry their own hash, so the entry they used still cannot verify a second account.
@@ -232,13 +255,11 @@ export async function replaceRoll(
     const removed = await trx("constituent_roll_entries")
       .where({ jurisdiction_id: scope.jurisdictionId })
       .delete();
-    for (let start = 0; start < hashes.length; start += INSERT_BATCH) {
-      await trx.raw(
-        `insert into constituent_roll_entries (jurisdiction_id, roll_hash)
-         select ?, unnest(?::text[])`,
-        [scope.jurisdictionId, hashes.slice(start, start + INSERT_BATCH)],
-      );
-    }
+    await insertHashes(trx, "constituent_roll_entries", {
+      owner: ["jurisdiction_id", scope.jurisdictionId],
+      column: "roll_hash",
+      hashes,
+    });
     await audit(trx, actor, {
       action: "constituents.roll_upload",
       targetType: "jurisdiction",
@@ -289,12 +310,11 @@ export async function generateCodeBatch(
         created_by: actor.userId,
       })
       .returning<Array<{ id: string }>>("id");
-    for (let start = 0; start < list.length; start += INSERT_BATCH) {
-      await trx.raw(
-        "insert into constituent_codes (batch_id, code_hash) select ?, unnest(?::text[])",
-        [batch!.id, list.slice(start, start + INSERT_BATCH).map(codeHash)],
-      );
-    }
+    await insertHashes(trx, "constituent_codes", {
+      owner: ["batch_id", batch!.id],
+      column: "code_hash",
+      hashes: list.map(codeHash),
+    });
     await audit(trx, actor, {
       action: "constituents.codes_generated",
       targetType: "constituent_code_batch",

@@ -688,6 +688,5 @@ describe("role matrix", () => {
     const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
     console.log(["role matrix:", line(header), ...rows.map(line)].join("\n"));
     expect(mismatches, `the app's log:\n${app.output().slice(-3000)}`).toEqual([]);
-    // hundreds of requests in sequence: more than the default 30 s on a busy machine
-  }, 120_000);
+  }, 120_000); // hundreds of requests in sequence: more than the default 30 s on a busy machine
 });
