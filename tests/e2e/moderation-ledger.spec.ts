@@ -1,4 +1,4 @@
-import type { Browser, Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import { generate } from "otplib";
 import pg from "pg";
 import { hashPassword } from "../../app/lib/password.server";
