@@ -1,9 +1,5 @@
 import {
-  MaxPartSizeExceededError,
   redirect,
-  unstable_composeUploadHandlers,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type HeadersFunction,
   type LoaderFunctionArgs,
@@ -25,12 +21,8 @@ import {
   CONSTITUENT_METHODS,
   constituentSettings,
   MAX_CODE_BATCH,
-  readRoll,
-  replaceRoll,
-  RollFileError,
   saveConstituentMethods,
   setRankingElectorate,
-  type ReadRoll,
 } from "~/services/constituents.server";
 import { ELECTORATES } from "~/services/vote-counting.server";
 
@@ -39,9 +31,9 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 /**
  * The clerk's verified-constituent settings (docs/decisions/018-verified-constituents.md):
- * which ways of verifying are on, the voter roll (uploaded as CSV, kept as keyed hashes only),
- * batches of one-time codes (generated and downloaded at once by the codes.csv route), and for
- * each election whose votes rank its questions.
+ * which ways of verifying are on, the voter roll (uploaded as CSV to the upload route, kept as
+ * keyed hashes only), batches of one-time codes (generated and downloaded at once by the
+ * codes.csv route), and for each election whose votes rank its questions.
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { jurisdiction } = await requireConsole(request, params.jurisdiction, "clerk");
@@ -78,39 +70,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     redirect(`/console/${jurisdiction.slug}/constituents?${new URLSearchParams(query)}`, {
       status: 303,
     });
-
-  if (request.headers.get("content-type")?.startsWith("multipart/form-data")) {
-    // The roll is hashed row by row as it streams in: no copy of the file is ever stored.
-    let roll: ReadRoll | null = null;
-    try {
-      await unstable_parseMultipartFormData(
-        request,
-        unstable_composeUploadHandlers(
-          async ({ name, filename, data }) => {
-            if (name !== "roll" || !filename || roll) return undefined;
-            roll = await readRoll(jurisdiction.id, data);
-            return "roll";
-          },
-          unstable_createMemoryUploadHandler({ maxPartSize: 1_000 }),
-        ),
-      );
-    } catch (error) {
-      if (error instanceof RollFileError)
-        return back({ problem: error.tooLarge ? "rollTooLarge" : "rollFile" });
-      if (error instanceof MaxPartSizeExceededError) throw badRequest();
-      throw error;
-    }
-    const read = roll as ReadRoll | null;
-    if (!read || read.hashes.size === 0)
-      return back({ problem: "rollEmpty", rejected: String(read?.rejectedCount ?? 0) });
-    const { entries } = await replaceRoll(db(), scope, read, actor);
-    return back({
-      done: "roll",
-      entries: String(entries),
-      rejected: String(read.rejectedCount),
-      lines: read.rejectedLines.join(","),
-    });
-  }
 
   const body = await readForm(request);
   const parsed = settingsForm.safeParse(Object.fromEntries(body));
@@ -193,7 +152,12 @@ export default function Constituents() {
           {t("trust.console.rollEntries", { count: settings.rollEntries })}
         </p>
         <p className="text-sm text-slate-700">{t("trust.console.rollHelp")}</p>
-        <form method="post" encType="multipart/form-data" className="space-y-3">
+        <form
+          method="post"
+          action={`${base}/upload`}
+          encType="multipart/form-data"
+          className="space-y-3"
+        >
           <label htmlFor="roll" className="block font-medium">
             {t("trust.console.rollFile")}
           </label>

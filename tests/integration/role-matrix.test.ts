@@ -358,6 +358,18 @@ const MATRIX: Record<string, Entry> = {
       },
     },
   ],
+  // not a multipart upload: 400, nothing changed
+  "routes/console.$jurisdiction.constituents.upload": [
+    {
+      path: `/console/${SLUG_A}/constituents/upload`,
+      get: {
+        ...consoleGate(CLERKS),
+        clerkA: `→/console/${SLUG_A}/constituents`,
+        admin: `→/console/${SLUG_A}/constituents`,
+      },
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
   "routes/console.$jurisdiction.districts._index": [
     {
       path: `/console/${SLUG_A}/districts`,

@@ -56,7 +56,7 @@ function rollCsv(): string {
 async function uploadRoll(csv: string): Promise<Response> {
   const form = new FormData();
   form.append("roll", new Blob([csv], { type: "text/csv" }), "roll.csv");
-  return fetch(`${app.url}/console/${slug}/constituents`, {
+  return fetch(`${app.url}/console/${slug}/constituents/upload`, {
     method: "POST",
     headers: { Cookie: cookies.clerk, Origin: app.url },
     body: form,
