@@ -16,6 +16,9 @@ export const MODERATION_MESSAGES: Record<string, MessageKey> = {
   dismiss: "console.moderation.dismissed",
   notAllowed: "console.moderation.notAllowed",
   answered: "console.moderation.answered",
+  uphold: "trust.appeals.upheld",
+  overturn: "trust.appeals.overturned",
+  sameModerator: "trust.appeals.sameModerator",
 };
 
 function Hidden({ fields }: { fields: Record<string, string | undefined> }) {
@@ -150,5 +153,31 @@ export function MergeButton({
         {label}
       </button>
     </form>
+  );
+}
+
+/** Settles an appeal: upholds the decision, or overturns it (the content is public again). */
+export function AppealButtons({
+  appealId,
+  action,
+  returnTo,
+  excerpt,
+}: Target & { appealId: string; excerpt: string }) {
+  const t = useT();
+  return (
+    <div className="flex flex-wrap gap-2">
+      {(["uphold", "overturn"] as const).map((intent) => (
+        <form key={intent} method="post" action={action} className="inline">
+          <Hidden fields={{ intent, appealId, returnTo }} />
+          <button
+            type="submit"
+            aria-label={t(`trust.appeals.${intent}Label`, { content: excerpt })}
+            className={`${buttonClass} border border-slate-500 hover:bg-slate-100`}
+          >
+            {t(`trust.appeals.${intent}`)}
+          </button>
+        </form>
+      ))}
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { QUESTION_SORTS, type QuestionSort } from "~/lib/listing";
 import { questionPath } from "~/lib/paths";
 import type { QuestionSummary } from "~/services/question-reads.server";
+import type { Electorate } from "~/services/vote-counting.server";
 import { VoteButton } from "./vote-button";
 
 /**
@@ -15,8 +16,11 @@ export function QuestionList({
   signedIn,
   returnTo,
   withCandidates,
+  electorate,
 }: {
   questions: QuestionSummary[];
+  /** whose votes the counts are */
+  electorate: Electorate;
   /** ids of the questions the visitor has voted for */
   voted: string[];
   signedIn: boolean;
@@ -61,6 +65,7 @@ export function QuestionList({
             voted={voted.includes(question.id)}
             signedIn={signedIn}
             returnTo={returnTo}
+            electorate={electorate}
           />
         </li>
       ))}

@@ -1,4 +1,5 @@
 import { useT } from "~/lib/i18n";
+import type { Electorate } from "~/services/vote-counting.server";
 
 /** Where a vote returns to: the caller's page, scrolled back to this question. */
 function withAnchor(returnTo: string, questionId: string): string {
@@ -8,6 +9,7 @@ function withAnchor(returnTo: string, questionId: string): string {
 /**
  * Upvote / remove-my-vote as a plain form (works without JavaScript); public/enhance.js makes it
  * optimistic and keeps `[data-vote-count]` live. Signed out, a link to sign in and come back.
+ * The count says whose votes it is: every voter's, or verified constituents' only.
  */
 export function VoteButton({
   questionId,
@@ -15,9 +17,11 @@ export function VoteButton({
   voted,
   signedIn,
   returnTo,
+  electorate,
 }: {
   questionId: string;
   count: number;
+  electorate: Electorate;
   voted: boolean;
   signedIn: boolean;
   returnTo: string;
@@ -26,7 +30,9 @@ export function VoteButton({
   const back = withAnchor(returnTo, questionId);
   const tally = (
     <>
-      <span className="sr-only">{t("vote.countLabel")} </span>
+      <span className="text-sm">
+        {t(electorate === "verified" ? "trust.votes.verifiedLabel" : "vote.countLabel")}
+      </span>
       <span data-vote-count={questionId} className="font-semibold tabular-nums">
         {count}
       </span>

@@ -11,11 +11,14 @@ import officeEn from "./office.en.json";
 import officeEs from "./office.es.json";
 import opendataEn from "./opendata.en.json";
 import opendataEs from "./opendata.es.json";
+import trustEn from "./trust.en.json";
+import trustEs from "./trust.es.json";
 
-export const en = { ...coreEn, ...civicEn, ...officeEn, ...opendataEn };
+export const en = { ...coreEn, ...civicEn, ...officeEn, ...opendataEn, ...trustEn };
 export const es: Record<keyof typeof en, string> = {
   ...coreEs,
   ...civicEs,
   ...officeEs,
   ...opendataEs,
+  ...trustEs,
 };

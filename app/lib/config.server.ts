@@ -70,6 +70,8 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: optionalUrl("redis://127.0.0.1:6379"),
     SESSION_SECRET: z.string().optional(),
+    // Keys the hashes of the voter roll and of one-time constituent codes (HMAC-SHA-256).
+    CONSTITUENT_HASH_SECRET: z.string().optional(),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -142,6 +144,13 @@ const envSchema = z
         message: "is required in production: at least 32 random characters",
       });
     }
+    if (env.NODE_ENV === "production" && (env.CONSTITUENT_HASH_SECRET?.length ?? 0) < 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CONSTITUENT_HASH_SECRET"],
+        message: "is required in production: at least 32 random characters",
+      });
+    }
     if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -158,10 +167,14 @@ const envSchema = z
     }
   });
 
-export type Config = z.infer<typeof envSchema> & { SESSION_SECRET: string };
+export type Config = z.infer<typeof envSchema> & {
+  SESSION_SECRET: string;
+  CONSTITUENT_HASH_SECRET: string;
+};
 
-/** Development-only secret, so a fresh clone runs; production refuses to start without one. */
+/** Development-only secrets, so a fresh clone runs; production refuses to start without them. */
 const DEVELOPMENT_SESSION_SECRET = "civicq-development-session-secret-not-for-production";
+const DEVELOPMENT_CONSTITUENT_HASH_SECRET = "civicq-development-roll-hash-key-not-for-production";
 
 export class ConfigError extends Error {}
 
@@ -177,6 +190,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...result.data,
     SESSION_SECRET: result.data.SESSION_SECRET || DEVELOPMENT_SESSION_SECRET,
+    CONSTITUENT_HASH_SECRET:
+      result.data.CONSTITUENT_HASH_SECRET || DEVELOPMENT_CONSTITUENT_HASH_SECRET,
     STORAGE_DIR: path.resolve(result.data.STORAGE_DIR),
     MAIL_OUTBOX_DIR: path.resolve(result.data.MAIL_OUTBOX_DIR),
   };

@@ -13,6 +13,10 @@ export const contestPath = (slugs: ElectionSlugs, contest: string) =>
 export const candidatePath = (slugs: ElectionSlugs, contest: string, candidate: string) =>
   `${contestPath(slugs, contest)}/candidates/${encodeURIComponent(candidate)}`;
 
+/** The election's public moderation ledger (not under /elections: a contest slug could clash). */
+export const ledgerPath = ({ jurisdiction, election }: ElectionSlugs) =>
+  `/moderation-ledger/${encodeURIComponent(jurisdiction)}/${encodeURIComponent(election)}`;
+
 export const questionPath = (id: string) => `/questions/${encodeURIComponent(id)}`;
 
 /** The page's own path and query, for a form to come back to after posting. */

@@ -19,6 +19,7 @@ export const jobPayloads = {
       "question_answered",
       "candidate_invitation",
       "question_rejected",
+      "answer_hidden",
       "office_request_confirm",
       "staff_invitation",
       // follows and reminders (app/services/follows.server.ts, reminders.server.ts)

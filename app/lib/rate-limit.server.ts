@@ -19,6 +19,9 @@ export const RATE_LIMITS = {
   questionsPerUser: { name: "question-user", limit: 10, windowSeconds: 3600 },
   votesPerUser: { name: "vote-user", limit: 120, windowSeconds: 60 },
   reportsPerUser: { name: "report-user", limit: 20, windowSeconds: 3600 },
+  // a typo or two is fine; guessing someone's birth date against the roll is not
+  constituentAttemptsPerUser: { name: "constituent-user", limit: 10, windowSeconds: 3600 },
+  appealsPerUser: { name: "appeal-user", limit: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };

@@ -104,6 +104,12 @@ export default function Account() {
               {t(mfaEnabled ? "account.twoStep.manage" : "account.twoStep.turnOn")}
             </Link>
           </dd>
+          <dt className="font-medium">{t("trust.verify.title")}</dt>
+          <dd>
+            <Link to="/account/constituent" className="text-brand underline">
+              {t("trust.verify.manage")}
+            </Link>
+          </dd>
         </dl>
       </section>
 

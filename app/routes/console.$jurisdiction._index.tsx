@@ -100,6 +100,11 @@ export default function Console() {
                 </a>
               </li>
               <li>
+                <a href={`${base}/constituents`} className={linkClass}>
+                  {t("trust.console.title")}
+                </a>
+              </li>
+              <li>
                 <a href={`${base}/audit`} className={linkClass}>
                   {t("console.audit.title")}
                 </a>

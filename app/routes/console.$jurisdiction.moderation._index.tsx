@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ConsoleTrail } from "~/components/console-trail";
 import { FormMessage } from "~/components/form";
 import {
+  AppealButtons,
   ApproveButton,
   DismissButton,
   MODERATION_MESSAGES,
@@ -33,7 +34,8 @@ import {
   pendingQuestions,
   rejectQuestion,
 } from "~/services/moderation.server";
-import { POLICY_CODES } from "~/services/moderation-policy";
+import { decideAppeal, openAppeals } from "~/services/moderation-appeals.server";
+import { policyTitle, POLICY_CODES } from "~/services/moderation-policy";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "console.moderation.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -45,14 +47,15 @@ const pageParam = (url: URL, name: string) => {
 
 /** The jurisdiction's moderation queue: pending questions and open reports, oldest first. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { jurisdiction } = await requireConsole(request, params.jurisdiction, "moderation");
+  const { user, jurisdiction } = await requireConsole(request, params.jurisdiction, "moderation");
   const url = new URL(request.url);
   const scope = { jurisdictionId: jurisdiction.id };
-  const [questions, reports] = await Promise.all([
+  const [questions, reports, appeals] = await Promise.all([
     pendingQuestions(db(), scope, pageParam(url, "page")),
     openReports(db(), scope, pageParam(url, "reportsPage")),
+    openAppeals(db(), scope, user.id),
   ]);
-  return { jurisdiction, questions, reports };
+  return { jurisdiction, questions, reports, appeals };
 }
 
 const decision = z.discriminatedUnion("intent", [
@@ -71,6 +74,8 @@ const decision = z.discriminatedUnion("intent", [
     reportId: z.uuid().optional(),
   }),
   z.object({ intent: z.literal("dismiss"), reportId: z.uuid() }),
+  z.object({ intent: z.literal("uphold"), appealId: z.uuid() }),
+  z.object({ intent: z.literal("overturn"), appealId: z.uuid() }),
 ]);
 
 /**
@@ -118,6 +123,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     case "dismiss":
       outcome = await dismissReport(db(), scope, form.reportId, actor);
       break;
+    case "uphold":
+    case "overturn":
+      // refused ("sameModerator") when the moderator settling it made the decision
+      outcome = await decideAppeal(
+        db(),
+        scope,
+        {
+          appealId: form.appealId,
+          outcome: form.intent === "uphold" ? "upheld" : "overturned",
+        },
+        actor,
+      );
+      break;
   }
   if (outcome === "notFound") throw notFound();
   back.searchParams.set(
@@ -128,7 +146,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueue() {
-  const { jurisdiction, questions, reports } = useLoaderData<typeof loader>();
+  const { jurisdiction, questions, reports, appeals } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
@@ -303,6 +321,45 @@ export default function ModerationQueue() {
           pageCount={reports.pageCount}
           hrefFor={(page) => hrefWith("reportsPage", page)}
         />
+      </section>
+
+      <section aria-labelledby="appeals-title">
+        <h2 id="appeals-title" className="mb-2 text-xl font-semibold">
+          {t("trust.appeals.heading", { count: appeals.length })}
+        </h2>
+        {appeals.length === 0 ? (
+          <p>{t("trust.appeals.none")}</p>
+        ) : (
+          <ol className="space-y-4">
+            {appeals.map((appeal) => (
+              <li
+                key={appeal.id}
+                className="space-y-2 rounded border border-slate-300 p-4"
+                data-testid="appeal"
+              >
+                <p className="font-medium">
+                  {t(`trust.ledger.action.${appeal.decision.action}` as MessageKey)} ·{" "}
+                  {policyTitle(appeal.decision.reasonCode, locale)} ·{" "}
+                  {t("trust.appeals.appealedAt", { when: when(appeal.createdAt) })}
+                </p>
+                <p className="whitespace-pre-line text-slate-700">{appeal.decision.content}</p>
+                <p className="whitespace-pre-line">
+                  {t("trust.appeals.authorSays")} “{appeal.body}”
+                </p>
+                {appeal.decision.decidedByYou ? (
+                  <p className="text-sm">{t("trust.appeals.yourDecision")}</p>
+                ) : (
+                  <AppealButtons
+                    appealId={appeal.id}
+                    action={queue}
+                    returnTo={here}
+                    excerpt={excerpt(appeal.decision.content)}
+                  />
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
       </section>
     </section>
   );

@@ -24,6 +24,7 @@ import { findElection } from "~/services/elections.server";
 import { itemFollow } from "~/services/follows.server";
 import { listContestQuestions } from "~/services/question-reads.server";
 import { findTag, listTags } from "~/services/topics.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -40,7 +41,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (tagSlug && !tag) throw notFound();
   const [candidates, questions, user] = await Promise.all([
     contestCandidates(db(), contest.id),
-    listContestQuestions(db(), contest.id, sort, parsePage(search.get("page")), tag?.id ?? null),
+    listContestQuestions(
+      db(),
+      contest.id,
+      sort,
+      parsePage(search.get("page")),
+      supportFilterFor(election),
+      tag?.id ?? null,
+    ),
     getUser(request),
   ]);
   const [voted, contestNotice, tagNotice] = user
@@ -248,6 +256,7 @@ export default function Contest() {
             signedIn={signedIn}
             returnTo={returnTo}
             withCandidates={contest.kind !== "measure"}
+            electorate={election.rankingElectorate}
           />
         )}
         <Pager

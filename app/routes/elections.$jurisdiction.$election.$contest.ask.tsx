@@ -321,6 +321,7 @@ function Duplicates({
               voted={suggestion.voted}
               signedIn
               returnTo={questionPath(suggestion.id)}
+              electorate="all"
             />
           </li>
         ))}

@@ -19,6 +19,7 @@ import { findCandidate, findContest } from "~/services/contests.server";
 import { findElection } from "~/services/elections.server";
 import { itemFollow } from "~/services/follows.server";
 import { listAnsweredByCandidate } from "~/services/question-reads.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!election || !contest || !candidate) throw notFound();
   const page = parsePage(new URL(request.url).searchParams.get("page"));
   const [answered, user] = await Promise.all([
-    listAnsweredByCandidate(db(), candidate.id, page),
+    listAnsweredByCandidate(db(), candidate.id, page, supportFilterFor(election)),
     getUser(request),
   ]);
   const notice = user

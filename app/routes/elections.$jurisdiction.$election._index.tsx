@@ -9,7 +9,7 @@ import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT } from "~/lib/i18n";
 import { localeFromRequest } from "~/lib/locale.server";
 import { contentMeta } from "~/lib/meta";
-import { contestPath } from "~/lib/paths";
+import { contestPath, ledgerPath } from "~/lib/paths";
 import { formatDateTime } from "~/lib/time-zone";
 import { electionContestsByDistrict, findElection } from "~/services/elections.server";
 import { publicBranding } from "~/services/office-settings.server";
@@ -123,6 +123,14 @@ export default function Election() {
           </ol>
         </section>
       ))}
+      <p className="mt-6">
+        <a href={ledgerPath(slugs)} className="text-brand underline">
+          {t("trust.ledger.link")}
+        </a>
+        {election.rankingElectorate === "verified"
+          ? ` · ${t("trust.ledger.verifiedRanking")}`
+          : null}
+      </p>
     </>
   );
 }

@@ -14,6 +14,7 @@ import { contestPath, questionPath } from "~/lib/paths";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { findElection } from "~/services/elections.server";
 import { listContestQuestions } from "~/services/question-reads.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 
 export const handle: RouteHandle = { bare: true };
 
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!election || !contest) throw notFound();
   const [candidates, questions] = await Promise.all([
     contestCandidates(db(), contest.id),
-    listContestQuestions(db(), contest.id, "top", 1),
+    listContestQuestions(db(), contest.id, "top", 1, supportFilterFor(election)),
   ]);
   const slugs = { jurisdiction: election.jurisdictionSlug, election: election.slug };
   return data(

@@ -40,6 +40,7 @@ import {
   type QuestionStatus,
 } from "~/services/question-reads.server";
 import { questionTags } from "~/services/topics.server";
+import { supportFilterFor } from "~/services/vote-counting.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -56,7 +57,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [contestRunners, answers, related, versions, answered, tags] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
-    published ? relatedQuestions(db(), { id: question.id, contestId: question.contest.id }) : [],
+    published
+      ? relatedQuestions(
+          db(),
+          { id: question.id, contestId: question.contest.id },
+          supportFilterFor(question.election),
+        )
+      : [],
     questionVersions(db(), question.id),
     answeredVersions(db(), question.id),
     questionTags(db(), question.id),
@@ -217,6 +224,7 @@ export default function Question() {
             voted={voted.includes(question.id)}
             signedIn={signedIn}
             returnTo={returnTo}
+            electorate={question.election.rankingElectorate}
           />
           <FollowButton
             questionId={question.id}
@@ -290,6 +298,7 @@ export default function Question() {
             signedIn={signedIn}
             returnTo={returnTo}
             withCandidates={question.contest.kind !== "measure"}
+            electorate={question.election.rankingElectorate}
           />
         </section>
       ) : null}

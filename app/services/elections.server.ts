@@ -1,5 +1,6 @@
 import type { DbOrTransaction } from "~/lib/db.server";
 import type { LocalizedText } from "~/lib/i18n";
+import type { Electorate } from "./vote-counting.server";
 
 export type ElectionStatus = "draft" | "questions_open" | "answers_open" | "closed" | "archived";
 
@@ -57,6 +58,8 @@ export type ElectionDetail = Omit<ElectionSummary, "contestCount"> & {
   questionsCloseAt: string | null;
   answersOpenAt: string | null;
   answersCloseAt: string | null;
+  /** whose votes rank its questions: every voter's, or verified constituents' only */
+  rankingElectorate: Electorate;
 };
 
 type ElectionRow = {
@@ -73,6 +76,7 @@ type ElectionRow = {
   questions_close_at: Date | null;
   answers_open_at: Date | null;
   answers_close_at: Date | null;
+  ranking_electorate: Electorate;
 };
 
 /**
@@ -102,6 +106,7 @@ export async function findElection(
       "e.questions_close_at",
       "e.answers_open_at",
       "e.answers_close_at",
+      "e.ranking_electorate",
     );
   if (!row) return null;
   return {
@@ -118,6 +123,7 @@ export async function findElection(
     questionsCloseAt: row.questions_close_at?.toISOString() ?? null,
     answersOpenAt: row.answers_open_at?.toISOString() ?? null,
     answersCloseAt: row.answers_close_at?.toISOString() ?? null,
+    rankingElectorate: row.ranking_electorate,
   };
 }
 

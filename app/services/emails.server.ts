@@ -11,7 +11,11 @@ const TEMPLATES: Record<EmailJob["template"], { subject: MessageKey; body: Messa
   account_exists: { subject: "email.exists.subject", body: "email.exists.body" },
   question_answered: { subject: "email.answered.subject", body: "email.answered.body" },
   candidate_invitation: { subject: "email.invitation.subject", body: "email.invitation.body" },
-  question_rejected: { subject: "email.rejected.subject", body: "email.rejected.body" },
+  question_rejected: {
+    subject: "trust.email.rejected.subject",
+    body: "trust.email.rejected.body",
+  },
+  answer_hidden: { subject: "trust.email.hidden.subject", body: "trust.email.hidden.body" },
   office_request_confirm: {
     subject: "office.email.confirm.subject",
     body: "office.email.confirm.body",

@@ -11,7 +11,9 @@ import { MODERATION_POLICY, type PolicyCode } from "./moderation-policy";
  * first) and the decisions on it — approve, reject with a policy reason (the author is emailed),
  * merge a duplicate into another question (votes and followers move, nobody counted twice),
  * hide an answer with a public reason, dismiss a report. Every decision writes its
- * `moderation_decisions` row and its audit row in the transaction of the change.
+ * `moderation_decisions` row and its audit row in the transaction of the change. A rejection or
+ * a hidden answer is appealable once by its author (moderation-appeals.server.ts), and every
+ * decision is listed publicly in the election's ledger (moderation-ledger.server.ts).
  * Everything is scoped to the jurisdiction: another county's questions are not found.
  */
 
@@ -272,8 +274,8 @@ export async function similarQuestions(
   }));
 }
 
-type Decision = {
-  action: "approve" | "reject" | "merge" | "hide" | "dismiss_report";
+export type Decision = {
+  action: "approve" | "reject" | "merge" | "hide" | "dismiss_report" | "restore";
   questionId?: string;
   answerId?: string;
   reportId?: string;
@@ -282,8 +284,13 @@ type Decision = {
   details?: Record<string, unknown>;
 };
 
-/** The decision's two records: its moderation_decisions row and its audit row. */
-async function record(trx: DbOrTransaction, scope: Scope, actor: Actor, decision: Decision) {
+/** The decision's two records: its moderation_decisions row and its audit row; its id. */
+export async function recordDecision(
+  trx: DbOrTransaction,
+  scope: Scope,
+  actor: Actor,
+  decision: Decision,
+): Promise<string> {
   const [row] = await trx("moderation_decisions")
     .insert({
       jurisdiction_id: scope.jurisdictionId,
@@ -312,6 +319,42 @@ async function record(trx: DbOrTransaction, scope: Scope, actor: Actor, decision
       ...(decision.reasonCode ? { reasonCode: decision.reasonCode } : {}),
       ...(decision.mergedIntoId ? { mergedIntoId: decision.mergedIntoId } : {}),
       ...decision.details,
+    },
+  });
+  return row!.id;
+}
+
+/**
+ * Tells the author of rejected or hidden content why, in their language, with the rule, the
+ * policy page and where to appeal (once). Nothing is sent when the account is gone.
+ */
+async function tellAuthor(
+  trx: DbOrTransaction,
+  input: {
+    authorId: string | null;
+    template: "question_rejected" | "answer_hidden";
+    content: string;
+    reasonCode: PolicyCode;
+    decisionId: string;
+  },
+) {
+  const author = input.authorId
+    ? await trx("users")
+        .where({ id: input.authorId })
+        .first<{ email: string; locale: string } | undefined>("email", "locale")
+    : undefined;
+  if (!author) return;
+  const locale = isLocale(author.locale) ? author.locale : "en";
+  await enqueue(trx, "send_email", {
+    template: input.template,
+    to: author.email,
+    locale,
+    params: {
+      content: input.content,
+      reason: MODERATION_POLICY[input.reasonCode][locale].title,
+      explanation: MODERATION_POLICY[input.reasonCode][locale].description,
+      policyUrl: new URL("/moderation-policy", config().APP_URL).toString(),
+      appealUrl: new URL(`/appeals/${input.decisionId}`, config().APP_URL).toString(),
     },
   });
 }
@@ -363,7 +406,7 @@ export async function approveQuestion(
     await trx("questions")
       .where({ id: questionId })
       .update({ status: "published", published_at: trx.fn.now(), updated_at: trx.fn.now() });
-    await record(trx, scope, actor, { action: "approve", questionId });
+    await recordDecision(trx, scope, actor, { action: "approve", questionId });
     return "done";
   });
 }
@@ -386,32 +429,20 @@ export async function rejectQuestion(
       .where({ id: question.id })
       .update({ status: "rejected", updated_at: trx.fn.now() });
     await resolveReports(trx, { questionId: question.id });
-    await record(trx, scope, actor, {
+    const decisionId = await recordDecision(trx, scope, actor, {
       action: "reject",
       questionId: question.id,
       reportId: input.reportId,
       reasonCode: input.reasonCode,
       details: { previousStatus: question.status },
     });
-    const author = question.author_id
-      ? await trx("users")
-          .where({ id: question.author_id })
-          .first<{ email: string; locale: string } | undefined>("email", "locale")
-      : undefined;
-    if (author) {
-      const locale = isLocale(author.locale) ? author.locale : "en";
-      await enqueue(trx, "send_email", {
-        template: "question_rejected",
-        to: author.email,
-        locale,
-        params: {
-          question: question.body,
-          reason: MODERATION_POLICY[input.reasonCode][locale].title,
-          explanation: MODERATION_POLICY[input.reasonCode][locale].description,
-          policyUrl: new URL("/moderation-policy", config().APP_URL).toString(),
-        },
-      });
-    }
+    await tellAuthor(trx, {
+      authorId: question.author_id,
+      template: "question_rejected",
+      content: question.body,
+      reasonCode: input.reasonCode,
+      decisionId,
+    });
     return "done";
   });
 }
@@ -488,7 +519,7 @@ export async function mergeQuestion(
       .where({ id: sourceId })
       .update({ status: "merged", merged_into_id: targetId, updated_at: trx.fn.now() });
     await resolveReports(trx, { questionId: sourceId });
-    await record(trx, scope, actor, {
+    await recordDecision(trx, scope, actor, {
       action: "merge",
       questionId: sourceId,
       mergedIntoId: targetId,
@@ -513,20 +544,37 @@ export async function hideAnswer(
       .join("questions as q", "q.id", "a.question_id")
       .join("elections as e", "e.id", "q.election_id")
       .where({ "a.id": input.answerId, "e.jurisdiction_id": scope.jurisdictionId })
+      .leftJoin("candidates as c", "c.id", "a.candidate_id")
       .forUpdate("a")
-      .first("a.id", "a.status", "a.question_id");
+      .first(
+        "a.id",
+        "a.status",
+        "a.question_id",
+        "a.kind",
+        "a.body",
+        "c.user_id",
+        "q.body as question_body",
+      );
     if (!answer) return "notFound";
     if (answer.status === "hidden") return "notAllowed";
     await trx("answers")
       .where({ id: answer.id })
       .update({ status: "hidden", hidden_reason: input.reasonCode, updated_at: trx.fn.now() });
     await resolveReports(trx, { answerId: answer.id });
-    await record(trx, scope, actor, {
+    const decisionId = await recordDecision(trx, scope, actor, {
       action: "hide",
       questionId: answer.question_id,
       answerId: answer.id,
       reportId: input.reportId,
       reasonCode: input.reasonCode,
+    });
+    await tellAuthor(trx, {
+      authorId: answer.user_id,
+      template: "answer_hidden",
+      // a video answer is named by the question it answers
+      content: answer.kind === "text" ? answer.body : answer.question_body,
+      reasonCode: input.reasonCode,
+      decisionId,
     });
     return "done";
   });
@@ -552,7 +600,7 @@ export async function dismissReport(
     await trx("user_reports")
       .where({ id: reportId })
       .update({ status: "dismissed", resolved_at: trx.fn.now() });
-    await record(trx, scope, actor, {
+    await recordDecision(trx, scope, actor, {
       action: "dismiss_report",
       reportId,
       questionId: report.question_id ?? undefined,

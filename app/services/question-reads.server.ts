@@ -3,6 +3,13 @@ import type { DbOrTransaction } from "~/lib/db.server";
 import type { LocalizedText } from "~/lib/i18n";
 import type { QuestionSort } from "~/lib/listing";
 import type { ElectionStatus } from "./elections.server";
+import {
+  recentSupportCount,
+  supportCount,
+  supportFilterFor,
+  type Electorate,
+  type SupportFilter,
+} from "./vote-counting.server";
 
 /**
  * Reading questions for the public pages: a contest's questions ranked and paginated, a
@@ -51,15 +58,20 @@ type SummaryRow = {
 const VISIBLE_ANSWER = `a.status = 'published'
   and (a.kind = 'text' or exists (select 1 from videos v where v.id = a.video_id and v.status = 'ready'))`;
 
-/** The columns of a QuestionSummary, over `questions as q`. */
-function selectSummary(db: DbOrTransaction, query: Knex.QueryBuilder): Knex.QueryBuilder {
+/** The columns of a QuestionSummary, over `questions as q`, its votes counted by `filter`. */
+function selectSummary(
+  db: DbOrTransaction,
+  query: Knex.QueryBuilder,
+  filter: SupportFilter,
+): Knex.QueryBuilder {
+  const votes = supportCount(filter);
   return query
     .leftJoin("candidates as k", "k.id", "q.candidate_id")
     .select(
       "q.id",
       "q.body",
       "q.language",
-      "q.vote_count",
+      db.raw(`${votes.sql} as vote_count`, votes.bindings),
       "q.published_at",
       "k.slug as candidate_slug",
       "k.ballot_name as candidate_name",
@@ -95,21 +107,24 @@ function toSummary(row: SummaryRow): QuestionSummary {
  * counted three times, over the question's age in hours plus two, to the power 1.5. In double
  * precision: numeric `power` over thousands of rows costs more than the rest of the query.
  */
-const TRENDING_SCORE = `(q.vote_count + 2 * r.recent_votes)::float8
+const trendingScore = (votes: string) => `(${votes} + 2 * r.recent_votes)::float8
   / power(extract(epoch from now() - coalesce(q.published_at, q.created_at))::float8 / 3600 + 2, 1.5)`;
 
+/**
 /**
  * One page of a contest's published questions, all or those of one topic tag. "top": the
  * representative ranking the worker stores (docs/ranking.md) — one question per near-duplicate
  * cluster, questions not ranked yet after the ranked ones by votes; "votes": most votes;
- * "new": most recently published; "trending": the decayed score above. Ties fall back to newer
- * first, then id, so pages never overlap or skip a question.
+ * "new": most recently published; "trending": the decayed score above. Votes are those `filter`
+ * counts (every voter's, or verified constituents' only). Ties fall back to newer first, then
+ * id, so pages never overlap or skip a question.
  */
 export async function listContestQuestions(
   db: DbOrTransaction,
   contestId: string,
   sort: QuestionSort,
   requestedPage: number,
+  filter: SupportFilter,
   tagId: string | null = null,
 ): Promise<QuestionPage> {
   // With a topic chosen every question of it is listed: its cluster's representative may not
@@ -135,20 +150,21 @@ export async function listContestQuestions(
   const pageCount = Math.max(1, Math.ceil(total / QUESTIONS_PER_PAGE));
   const page = Math.min(requestedPage, pageCount);
 
-  const query = selectSummary(db, published(db("questions as q")));
+  const query = selectSummary(db, published(db("questions as q")), filter);
+  const votes = supportCount(filter);
   if (sort === "trending") {
     // Each question's recent votes: one range of question_votes_question_recent, read from the
     // index alone, so the cost follows the contest's size, never the size of the votes table.
+    const recent = recentSupportCount(filter, 48);
     query
-      .joinRaw(
-        `cross join lateral (select count(*)::int as recent_votes from question_votes v
-          where v.question_id = q.id and v.created_at > now() - interval '48 hours') r`,
-      )
-      .orderByRaw(`${TRENDING_SCORE} desc`);
+      .joinRaw(`cross join lateral (select ${recent.sql} as recent_votes) r`, recent.bindings)
+      .orderByRaw(`${trendingScore(votes.sql)} desc`, votes.bindings);
   } else if (sort === "top") {
-    query.orderByRaw("q.rank_position asc nulls last").orderBy("q.vote_count", "desc");
+    query
+      .orderByRaw("q.rank_position asc nulls last")
+      .orderByRaw(`${votes.sql} desc`, votes.bindings);
   } else if (sort === "votes") {
-    query.orderBy("q.vote_count", "desc");
+    query.orderByRaw(`${votes.sql} desc`, votes.bindings);
   }
   const rows: SummaryRow[] = await query
     .orderByRaw("q.published_at desc nulls last")
@@ -163,6 +179,7 @@ export async function listAnsweredByCandidate(
   db: DbOrTransaction,
   candidateId: string,
   requestedPage: number,
+  filter: SupportFilter,
 ): Promise<QuestionPage> {
   const answered = (query: Knex.QueryBuilder) =>
     query
@@ -175,7 +192,7 @@ export async function listAnsweredByCandidate(
   const total = countRow?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / QUESTIONS_PER_PAGE));
   const page = Math.min(requestedPage, pageCount);
-  const rows: SummaryRow[] = await selectSummary(db, answered(db("questions as q")))
+  const rows: SummaryRow[] = await selectSummary(db, answered(db("questions as q")), filter)
     .orderBy([
       { column: "a.published_at", order: "desc" },
       { column: "q.id", order: "asc" },
@@ -197,18 +214,35 @@ export type QuestionDetail = QuestionSummary & {
     name: LocalizedText;
     status: ElectionStatus;
     jurisdictionSlug: string;
+    jurisdictionId: string;
+    rankingElectorate: Electorate;
   };
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A question by id, whatever its status (the page decides who may see it); null if unknown. */
+/**
+ * A question by id, whatever its status (the page decides who may see it); null if unknown.
+ * Its votes are counted as its election ranks them.
+ */
 export async function findQuestion(
   db: DbOrTransaction,
   id: string,
 ): Promise<QuestionDetail | null> {
   if (!UUID.test(id)) return null;
-  const row = await selectSummary(db, db("questions as q"))
+  const place = await db("questions as q")
+    .join("elections as e", "e.id", "q.election_id")
+    .where("q.id", id)
+    .first<{ ranking_electorate: Electorate; jurisdiction_id: string } | undefined>(
+      "e.ranking_electorate",
+      "e.jurisdiction_id",
+    );
+  if (!place) return null;
+  const filter = supportFilterFor({
+    rankingElectorate: place.ranking_electorate,
+    jurisdictionId: place.jurisdiction_id,
+  });
+  const row = await selectSummary(db, db("questions as q"), filter)
     .join("contests as c", "c.id", "q.contest_id")
     .join("elections as e", "e.id", "q.election_id")
     .join("jurisdictions as j", "j.id", "e.jurisdiction_id")
@@ -244,6 +278,8 @@ export async function findQuestion(
       name: row.election_name,
       status: row.election_status,
       jurisdictionSlug: row.jurisdiction_slug,
+      jurisdictionId: place.jurisdiction_id,
+      rankingElectorate: place.ranking_electorate,
     },
   };
 }
@@ -256,6 +292,7 @@ export async function findQuestion(
 export async function relatedQuestions(
   db: DbOrTransaction,
   question: { id: string; contestId: string },
+  filter: SupportFilter,
   limit = 5,
 ): Promise<QuestionSummary[]> {
   // Materialized: the distances are computed over the contest's rows, so the planner cannot
@@ -278,6 +315,6 @@ export async function relatedQuestions(
     )
     .join("questions as q", "q.id", "n.id")
     .orderBy([{ column: "n.distance" }, { column: "q.id" }]);
-  const rows: SummaryRow[] = await selectSummary(db, nearest);
+  const rows: SummaryRow[] = await selectSummary(db, nearest, filter);
   return rows.map(toSummary);
 }

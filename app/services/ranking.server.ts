@@ -243,14 +243,28 @@ export async function assignClusters(db: DbOrTransaction, contestId: string): Pr
 }
 
 /**
- * The votes the ranking counts for a contest: every vote on its published questions. (A vote
- * whose voter deleted their account still counts, as a voter of its own.) A rule counting only
- * some voters belongs here, before countSupport.
+ * The votes the ranking counts for a contest: every vote on its published questions, or only
+ * verified constituents' when the clerk chose that electorate for the election. (A vote whose
+ * voter deleted their account still counts, as a voter of its own, under "all".)
  */
 export async function contestVotes(db: DbOrTransaction, contestId: string): Promise<CountedVote[]> {
   const rows = await db("question_votes as v")
     .join("questions as q", "q.id", "v.question_id")
+    .join("contests as c", "c.id", "q.contest_id")
+    .join("elections as e", "e.id", "c.election_id")
     .where({ "q.contest_id": contestId, "q.status": "published" })
+    // The clerk's electorate (vote-counting.server.ts): with "verified", only votes of the
+    // jurisdiction's verified constituents count towards the ranking too.
+    .where((counted) =>
+      counted
+        .where("e.ranking_electorate", "all")
+        .orWhereExists((verified) =>
+          verified
+            .select(db.raw("1"))
+            .from("constituent_verifications as cv")
+            .whereRaw("cv.user_id = v.user_id and cv.jurisdiction_id = e.jurisdiction_id"),
+        ),
+    )
     .select<Array<{ question_id: string; voter: string; created_at: Date }>>(
       "v.question_id",
       db.raw("coalesce(v.user_id::text, 'vote:' || v.id) as voter"),

@@ -103,6 +103,15 @@ export async function exportUserData(
           .where({ reporter_id: userId })
           .orderBy("created_at")
           .select("id", "question_id", "answer_id", "reason", "details", "status", "created_at"),
+        constituentVerifications: await trx("constituent_verifications as v")
+          .join("jurisdictions as j", "j.id", "v.jurisdiction_id")
+          .where("v.user_id", userId)
+          .orderBy("v.created_at")
+          .select("j.slug as jurisdiction", "v.method", "v.created_at"),
+        appeals: await trx("moderation_appeals")
+          .where({ appellant_id: userId })
+          .orderBy("created_at")
+          .select("decision_id", "body", "outcome", "created_at", "decided_at"),
         sessions: sessions.map(({ ip, userAgent, createdAt, lastSeenAt, expiresAt }) => ({
           ip,
           userAgent,

@@ -2,6 +2,7 @@ import type { Db, DbOrTransaction } from "~/lib/db.server";
 import { publishVoteCount } from "~/lib/live.server";
 import { votingAllowed } from "./election-rules.server";
 import type { ElectionStatus } from "./elections.server";
+import { questionSupport, supportFilterFor, type Electorate } from "./vote-counting.server";
 
 /** Which of `questionIds` the user has voted for (one query for a whole list of questions). */
 export async function votedQuestionIds(
@@ -27,7 +28,8 @@ export type VoteOutcome =
  * vote a no-op (`on conflict do nothing`), and the trigger on question_votes keeps
  * `questions.vote_count` exact in the same transaction, so concurrent votes never miscount.
  * Only published questions of an election taking questions or answers can be voted on.
- * After commit the new count goes out to live pages (best effort: the page is right on reload).
+ * After commit the new count — as the election counts votes, every voter's or verified
+ * constituents' only — goes out to live pages (best effort: the page is right on reload).
  */
 export async function castVote(
   db: Db,
@@ -37,10 +39,21 @@ export async function castVote(
     const question = await trx("questions as q")
       .join("elections as e", "e.id", "q.election_id")
       .where("q.id", input.questionId)
-      .first<{ contest_id: string; status: string; election_status: ElectionStatus } | undefined>(
+      .first<
+        | {
+            contest_id: string;
+            status: string;
+            election_status: ElectionStatus;
+            ranking_electorate: Electorate;
+            jurisdiction_id: string;
+          }
+        | undefined
+      >(
         "q.contest_id",
         "q.status",
         "e.status as election_status",
+        "e.ranking_electorate",
+        "e.jurisdiction_id",
       );
     if (!question) return { ok: false, reason: "notFound" };
     if (question.status !== "published" || !votingAllowed(question.election_status))
@@ -57,9 +70,14 @@ export async function castVote(
         : (await trx("question_votes")
             .where({ question_id: input.questionId, user_id: input.userId })
             .delete()) > 0;
-    const { vote_count: count } = await trx("questions")
-      .where({ id: input.questionId })
-      .first<{ vote_count: number }>("vote_count");
+    const count = await questionSupport(
+      trx,
+      input.questionId,
+      supportFilterFor({
+        rankingElectorate: question.ranking_electorate,
+        jurisdictionId: question.jurisdiction_id,
+      }),
+    );
     return {
       ok: true,
       questionId: input.questionId,

@@ -8,6 +8,8 @@ import * as ballotImportIdentity from "./20261127000020_ballot_import_identity";
 import * as candidateAnswers from "./20261128000040_candidate_answers";
 import * as videoUploads from "./20261128000050_video_uploads";
 import * as civicDepth from "./20261202000001_civic_depth";
+import * as verifiedConstituents from "./20261204000001_verified_constituents";
+import * as moderationAppeals from "./20261204000002_moderation_appeals";
 import * as officesAndOpenData from "./20261205000001_offices_and_open_data";
 
 /**
@@ -25,6 +27,8 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261128000040_candidate_answers", candidateAnswers],
   ["20261128000050_video_uploads", videoUploads],
   ["20261202000001_civic_depth", civicDepth],
+  ["20261204000001_verified_constituents", verifiedConstituents],
+  ["20261204000002_moderation_appeals", moderationAppeals],
   ["20261205000001_offices_and_open_data", officesAndOpenData],
 ];
 

@@ -158,6 +158,11 @@ export class CivicQStack extends Stack {
       description: "CivicQ SESSION_SECRET (rotating it voids MFA recovery codes: docs/runbook.md)",
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
+    const constituentHashSecret = new secretsmanager.Secret(this, "ConstituentHashSecret", {
+      description:
+        "CivicQ CONSTITUENT_HASH_SECRET (rotating it makes uploaded voter rolls and unused codes stop matching)",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
 
     // Created here, before the instance, so RDS writes into a group with our retention.
     const instanceIdentifier = `${name}-db`;
@@ -298,6 +303,7 @@ export class CivicQStack extends Stack {
     };
     const secrets = {
       SESSION_SECRET: ecs.Secret.fromSecretsManager(sessionSecret),
+      CONSTITUENT_HASH_SECRET: ecs.Secret.fromSecretsManager(constituentHashSecret),
       DB_USER: ecs.Secret.fromSecretsManager(dbSecret, "username"),
       DB_PASSWORD: ecs.Secret.fromSecretsManager(dbSecret, "password"),
       DB_HOST: ecs.Secret.fromSecretsManager(dbSecret, "host"),

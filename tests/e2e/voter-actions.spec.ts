@@ -169,11 +169,13 @@ test.describe("accessibility of the signed-in voter's pages", () => {
   test.use({ javaScriptEnabled: true });
 
   for (const locale of ["en", "es"] as const) {
-    test(`ask, my activity, my account (${locale}): no axe violations`, async ({ page }) => {
+    test(`ask, my activity, my account, verified constituent (${locale}): no axe violations`, async ({
+      page,
+    }) => {
       await signInFreshVoter(page);
       const path = await askPage(page); // found by its English name, before switching
       await page.goto(`/language/${locale}?returnTo=/`);
-      const pages = [path, "/account/activity", "/account"];
+      const pages = [path, "/account/activity", "/account", "/account/constituent"];
       for (const url of pages) {
         expect((await page.goto(url))?.status(), url).toBe(200);
         const { violations } = await new AxeBuilder({ page })

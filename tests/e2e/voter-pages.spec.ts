@@ -279,6 +279,10 @@ test.describe("accessibility", () => {
     ["create an account", () => "/sign-up"],
     ["reset the password", () => "/forgot-password"],
     ["moderation policy", () => "/moderation-policy"],
+    [
+      "moderation ledger",
+      ({ election }) => election.replace(/^\/elections\//, "/moderation-ledger/"),
+    ],
   ];
   for (const locale of ["en", "es"] as const) {
     for (const [name, find] of pages) {

@@ -216,6 +216,7 @@ describe("deploy/aws CivicQ stack", () => {
       }>;
       const secrets = container!.Secrets.map((secret) => secret.Name).sort();
       expect(secrets, id).toEqual([
+        "CONSTITUENT_HASH_SECRET",
         "DB_HOST",
         "DB_PASSWORD",
         "DB_PORT",
@@ -223,7 +224,12 @@ describe("deploy/aws CivicQ stack", () => {
         "SESSION_SECRET",
       ]);
       const plain = container!.Environment.map((variable) => variable.Name);
-      for (const name of ["SESSION_SECRET", "DB_PASSWORD", "DATABASE_URL"]) {
+      for (const name of [
+        "SESSION_SECRET",
+        "CONSTITUENT_HASH_SECRET",
+        "DB_PASSWORD",
+        "DATABASE_URL",
+      ]) {
         expect(plain, id).not.toContain(name);
       }
     }

@@ -251,11 +251,12 @@ describe("moderation", () => {
       template: "question_rejected",
       locale: "es",
       params: {
-        question: "Buy cheap watches at example dot com, best prices!",
+        content: "Buy cheap watches at example dot com, best prices!",
         reason: "Spam o publicidad",
       },
     });
     expect(job.payload.params.policyUrl).toMatch(/\/moderation-policy$/);
+    expect(job.payload.params.appealUrl).toMatch(new RegExp(`/appeals/${decision.id}$`));
     expect(await rejectQuestion(db, scope, { questionId: id, reasonCode: "spam" }, actor)).toBe(
       "notAllowed",
     );

@@ -4,6 +4,9 @@ import { createDb, type Db } from "~/lib/db.server";
 import { embeddingProvider } from "~/lib/embeddings.server";
 import { listContestQuestions } from "~/services/question-reads.server";
 import { rankContest } from "~/services/ranking.server";
+import type { SupportFilter } from "~/services/vote-counting.server";
+
+const EVERY_VOTER: SupportFilter = { electorate: "all" };
 import { createContest } from "../support/fixtures";
 
 /**
@@ -123,8 +126,13 @@ describe("representative ranking", () => {
   it("keeps an organised bloc from filling the top ten, shows near-duplicates once", async () => {
     const kindOf = (id: string) =>
       ids.faction.includes(id) ? "bloc" : ids.broad.includes(id) ? "broad" : "duplicate";
-    const top = (await listContestQuestions(db, contestId, "top", 1)).questions.slice(0, 10);
-    const votes = (await listContestQuestions(db, contestId, "votes", 1)).questions.slice(0, 10);
+    const top = (await listContestQuestions(db, contestId, "top", 1, EVERY_VOTER)).questions.slice(
+      0,
+      10,
+    );
+    const votes = (
+      await listContestQuestions(db, contestId, "votes", 1, EVERY_VOTER)
+    ).questions.slice(0, 10);
     const count = (list: typeof top, kind: string) =>
       list.filter((question) => kindOf(question.id) === kind).length;
 

@@ -193,6 +193,25 @@ const MATRIX: Record<string, Entry> = {
     },
   ],
   "routes/account.activity": [{ path: "/account/activity", get: signedInOnly(), post: "none" }],
+  // a form naming no action: 400, nothing changed
+  "routes/account.constituent": [
+    {
+      path: "/account/constituent",
+      get: signedInOnly(),
+      post: { form: {}, expect: signedInOnly("400") },
+    },
+  ],
+  // an appeal of a decision nobody made: not found to everyone signed in
+  "routes/appeals.$decision": [
+    {
+      path: "/appeals/00000000-0000-4000-8000-000000000000",
+      get: signedInOnly(NOT_FOUND),
+      post: {
+        form: { body: "Please look at this decision again." },
+        expect: signedInOnly(NOT_FOUND),
+      },
+    },
+  ],
   "routes/unsubscribe.$token": { public: "/unsubscribe/not-a-token" },
   "routes/events.contests.$contest": {
     public: "/events/contests/00000000-0000-4000-8000-000000000000",
@@ -353,6 +372,45 @@ const MATRIX: Record<string, Entry> = {
     consoleProbe(() => `/console/${SLUG_A}/imports/${inA.importId}`, consoleGate(CLERKS)),
     consoleProbe(() => `/console/${SLUG_B}/imports/${inA.importId}`, FOREIGN),
   ],
+  // a form naming no action: 400, nothing changed
+  "routes/console.$jurisdiction.constituents._index": [
+    {
+      path: `/console/${SLUG_A}/constituents`,
+      get: consoleGate(CLERKS),
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
+  // an empty batch form: back to the page with its problem, no codes made
+  "routes/console.$jurisdiction.constituents.codes[.]csv": [
+    {
+      path: `/console/${SLUG_A}/constituents/codes.csv`,
+      get: {
+        ...consoleGate(CLERKS),
+        clerkA: `→/console/${SLUG_A}/constituents`,
+        admin: `→/console/${SLUG_A}/constituents`,
+      },
+      post: {
+        form: {},
+        expect: {
+          ...consoleGate(CLERKS),
+          clerkA: `→/console/${SLUG_A}/constituents`,
+          admin: `→/console/${SLUG_A}/constituents`,
+        },
+      },
+    },
+  ],
+  // not a multipart upload: 400, nothing changed
+  "routes/console.$jurisdiction.constituents.upload": [
+    {
+      path: `/console/${SLUG_A}/constituents/upload`,
+      get: {
+        ...consoleGate(CLERKS),
+        clerkA: `→/console/${SLUG_A}/constituents`,
+        admin: `→/console/${SLUG_A}/constituents`,
+      },
+      post: { form: {}, expect: { ...consoleGate(CLERKS), clerkA: "400", admin: "400" } },
+    },
+  ],
   "routes/console.$jurisdiction.districts._index": [
     {
       path: `/console/${SLUG_A}/districts`,
@@ -482,6 +540,12 @@ const MATRIX: Record<string, Entry> = {
   "routes/admin.audit[.]csv": [
     { path: "/admin/audit.csv", get: roleGate(["admin"], FORBIDDEN), post: "none" },
   ],
+  "routes/moderation-ledger.$jurisdiction.$election._index": {
+    public: `/moderation-ledger/${SLUG_A}/general`,
+  },
+  "routes/moderation-ledger.$jurisdiction.$election.export[.]csv": {
+    public: `/moderation-ledger/${SLUG_A}/general/export.csv`,
+  },
   "routes/moderation-policy": { public: "/moderation-policy" },
   "routes/candidate._index": [
     { path: "/candidate", get: roleGate(["candidate", "admin"], FORBIDDEN), post: "none" },

@@ -19,6 +19,10 @@ describe("configuration", () => {
     [{ ...valid, PORT: "eighty" }, /^PORT must be a port number from 1 to 65535$/],
     [{ ...valid, REDIS_URL: "not a url" }, /^REDIS_URL must be a URL/],
     [{ ...valid, NODE_ENV: "production" }, /^SESSION_SECRET is required in production/],
+    [
+      { ...valid, NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) },
+      /^CONSTITUENT_HASH_SECRET is required in production/,
+    ],
     [{ ...valid, STORAGE_DRIVER: "s3" }, /^S3_BUCKET is required when STORAGE_DRIVER=s3/],
   ])("names the variable that is wrong: %j", (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
