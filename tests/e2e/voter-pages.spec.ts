@@ -139,10 +139,13 @@ test.describe("election and contest pages", () => {
 
     await expect(questionItems(page)).toHaveCount(20);
     const sortLinks = page.getByRole("navigation", { name: "Sort questions" });
-    await expect(sortLinks.getByRole("link", { name: "Top" })).toHaveAttribute(
+    // the default is the representative ranking (docs/ranking.md); plain most votes is a link
+    await expect(sortLinks.getByRole("link", { name: "Top (representative)" })).toHaveAttribute(
       "aria-current",
       "page",
     );
+    await sortLinks.getByRole("link", { name: "Most votes" }).click();
+    await expect(page).toHaveURL(/\?sort=votes#questions$/);
     const counts = (await questionItems(page).locator("[data-vote-count]").allTextContents()).map(
       Number,
     );
