@@ -69,7 +69,12 @@ export default function Ledger() {
           {ledger.entries.map((entry) => {
             const [rule, text] = policyText(entry.reasonCode, locale);
             return (
-              <li key={entry.decisionId} className="space-y-1 py-3" data-testid="ledger-entry">
+              <li
+                key={entry.decisionId}
+                id={`d-${entry.decisionId}`}
+                className="space-y-1 py-3"
+                data-testid="ledger-entry"
+              >
                 <p className="font-semibold">
                   {t(`trust.ledger.action.${entry.action}` as MessageKey)}
                   {" · "}
