@@ -35,6 +35,9 @@ export default function Jurisdictions() {
         <a href="/admin/jurisdictions/new" className="text-brand underline">
           {t("admin.jurisdictions.new")}
         </a>
+        <a href="/admin/offices" className="text-brand underline">
+          {t("office.admin.title")}
+        </a>
         <a href="/admin/audit" className="text-brand underline">
           {t("admin.audit.title")}
         </a>

@@ -57,6 +57,8 @@ async function joinAsNewcomer(page: Page, email: string, mailsBefore: number) {
 test("an office goes from request to active and branded, with an editor who cannot grant roles", async ({
   page,
 }) => {
+  // two newcomers sign up and turn on two-step sign-in, and an admin signs in: a long story
+  test.setTimeout(120_000);
   const project = test.info().project.name;
   const suffix = `${project}-${Date.now().toString(36)}`;
   const officeName = `Cedar County Elections ${suffix}`;

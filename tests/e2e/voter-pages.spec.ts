@@ -286,6 +286,19 @@ test.describe("accessibility", () => {
       "moderation ledger",
       ({ election }) => election.replace(/^\/elections\//, "/moderation-ledger/"),
     ],
+    ["election office home", ({ election }) => election.split("/").slice(0, 3).join("/")],
+    ["request an office space", () => "/offices/request"],
+    ["open data", () => "/open-data"],
+    [
+      "embedded contest card, dark",
+      ({ election }) =>
+        `${election.replace(/^\/elections\//, "/embed/")}/mayor-port-alder?theme=dark&accent=fbbf24`,
+    ],
+    [
+      "embedded question card",
+      async (finder) =>
+        (await firstQuestion(finder)).replace(/^\/questions\//, "/embed/questions/"),
+    ],
   ];
   for (const locale of ["en", "es"] as const) {
     for (const [name, find] of pages) {
