@@ -99,6 +99,10 @@ const envSchema = z
       .int()
       .min(1, { error: "must be a number of seconds" })
       .default(15 * 60),
+    // How long an anonymous visitor's page may be served from Redis (0: not cached). Votes and
+    // answers invalidate it at once (app/lib/page-cache.server.ts); this bounds everything else
+    // (a clerk's edit). Unset: 30 in production, off in development and tests.
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
     SMTP_URL: optionalUrl("smtp://127.0.0.1:1025"),
     MAIL_OUTBOX_DIR: z.string().min(1).default("var/outbox"),
     MAIL_FROM: z.string().min(3).default("CivicQ <no-reply@civicq.localhost>"),
@@ -158,7 +162,10 @@ const envSchema = z
     }
   });
 
-export type Config = z.infer<typeof envSchema> & { SESSION_SECRET: string };
+export type Config = z.infer<typeof envSchema> & {
+  SESSION_SECRET: string;
+  PAGE_CACHE_SECONDS: number;
+};
 
 /** Development-only secret, so a fresh clone runs; production refuses to start without one. */
 const DEVELOPMENT_SESSION_SECRET = "civicq-development-session-secret-not-for-production";
@@ -177,6 +184,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...result.data,
     SESSION_SECRET: result.data.SESSION_SECRET || DEVELOPMENT_SESSION_SECRET,
+    PAGE_CACHE_SECONDS:
+      result.data.PAGE_CACHE_SECONDS ?? (result.data.NODE_ENV === "production" ? 30 : 0),
     STORAGE_DIR: path.resolve(result.data.STORAGE_DIR),
     MAIL_OUTBOX_DIR: path.resolve(result.data.MAIL_OUTBOX_DIR),
   };

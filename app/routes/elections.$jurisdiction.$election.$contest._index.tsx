@@ -7,7 +7,7 @@ import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
 import { QuestionList, QuestionSortLinks } from "~/components/question-list";
 import { getUser } from "~/lib/auth.server";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
@@ -24,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
   const contest = election && (await findContest(db(), election.id, params.contest ?? ""));
   if (!election || !contest) throw notFound();
+  const stamp = await pageCacheStamp(request, [`contest:${contest.id}`]);
   const search = new URL(request.url).searchParams;
   const sort = parseSort(search.get("sort"));
   const [candidates, questions, user] = await Promise.all([
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       returnTo: pathOf(request),
       askOpen: questionWindowOpen(election),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, stamp) },
   );
 }
 

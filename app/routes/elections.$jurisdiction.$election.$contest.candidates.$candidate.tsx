@@ -4,7 +4,7 @@ import { AnswerView } from "~/components/answer-view";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
@@ -22,6 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const candidate = contest && (await findCandidate(db(), contest.id, params.candidate ?? ""));
   if (!election || !contest || !candidate) throw notFound();
   const page = parsePage(new URL(request.url).searchParams.get("page"));
+  const stamp = await pageCacheStamp(request, [`contest:${contest.id}`]);
   const answered = await listAnsweredByCandidate(db(), candidate.id, page);
   const answers = await answersForQuestions(
     db(),
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })),
       },
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, stamp) },
   );
 }
 

@@ -8,7 +8,7 @@ import { FollowButton, ReportForm } from "~/components/question-actions";
 import { QuestionList } from "~/components/question-list";
 import { VoteButton } from "~/components/vote-button";
 import { getUser } from "~/lib/auth.server";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT, type MessageKey } from "~/lib/i18n";
@@ -25,6 +25,8 @@ import {
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  // the question's own generation is read before the question (its votes and answer count)
+  const questionStamp = await pageCacheStamp(request, [`question:${params.id}`]);
   const question = await findQuestion(db(), params.id ?? "");
   if (!question) throw notFound();
   // A merged duplicate lives on as the question it was merged into (its votes moved there).
@@ -35,6 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before publication (or after moderation took it down) only its author may see it.
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
+  const contestStamp = await pageCacheStamp(request, [`contest:${question.contest.id}`]);
   const [contestRunners, answers, related] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
@@ -71,7 +74,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedIn: Boolean(user),
       returnTo: pathOf(request),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, questionStamp, contestStamp) },
   );
 }
 

@@ -60,6 +60,8 @@ export async function createDataset(
       Math.ceil(scale.questions / CLUSTER_SIZE / scale.contests) * scale.contests,
     ),
     dims: EMBEDDING_DIMENSIONS,
+    // a pool of noise vectors (a prime count, so cluster and noise pair up differently)
+    noise: 997,
   };
   await step(
     "election and contests",
@@ -92,21 +94,29 @@ export async function createDataset(
   await step("drop the HNSW index while loading", "drop index questions_embedding_hnsw");
   await step(
     "questions with clustered embeddings",
-    `create temporary table centers as
-       select k, array(select random() * 2 - 1 from generate_series(1, :dims)) as v
+    // triggers off while loading (as a restore does): no page-change notice for each new row
+    `set session_replication_role = replica;
+     -- "+ k * 0": a correlated subquery, evaluated per row (else once, and all rows alike)
+     create temporary table centers as
+       select k, cast(array(select random() * 2 - 1 from generate_series(1, :dims + k * 0)) as vector) as v
        from generate_series(0, :clusters - 1) k;
+     create temporary table noise as
+       select j, cast(array(select (random() - 0.5) * 1.2 from generate_series(1, :dims + j * 0)) as vector) as v
+       from generate_series(0, :noise - 1) j;
      insert into questions (election_id, contest_id, body, status, published_at, created_at, embedding)
      select c.election_id, c.id,
             'Question ' || n || ': what will you do about topic ' || (n % :clusters) || ' and the ' ||
               (array['buses','rent','parks','schools','water','libraries','roads','housing'])[n % 8 + 1] || ' of ward ' || (n % 97) || '?',
             'published', now() - n * interval '1 second', now() - n * interval '1 second',
-            (select array_agg(centers.v[d] + (random() - 0.5) * 1.2) from generate_series(1, :dims) d)::vector
+            centers.v + noise.v
      from generate_series(0, :questions - 1) n
      join contests c on c.slug = 'contest-' || (n % :contests + 1)
-     join centers on centers.k = n % :clusters;
+     join centers on centers.k = n % :clusters
+     join noise on noise.j = n % :noise;
      insert into questions (election_id, contest_id, body, status, published_at)
      select election_id, id, 'Sparse question ' || n || ': is this contest quiet?', 'published', now()
-     from contests, generate_series(1, 2) n where slug = 'contest-0'`,
+     from contests, generate_series(1, 2) n where slug = 'contest-0';
+     set session_replication_role = default`,
     p,
   );
   await step(
@@ -131,10 +141,12 @@ export async function createDataset(
   );
   await step(
     "answers",
-    `insert into answers (question_id, candidate_id, kind, body, status, published_at)
+    `set session_replication_role = replica;
+     insert into answers (question_id, candidate_id, kind, body, status, published_at)
      select q.id, k.id, 'text', 'My answer: we will fund it and report on it every quarter.', 'published', now()
      from candidates k
-     cross join lateral (select id from questions where contest_id = k.contest_id order by created_at desc limit 5) q`,
+     cross join lateral (select id from questions where contest_id = k.contest_id order by created_at desc limit 5) q;
+     set session_replication_role = default`,
   );
   await step(
     "HNSW index (as the migration defines it) and statistics",

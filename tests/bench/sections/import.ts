@@ -21,14 +21,12 @@ export async function benchImport(input: {
   log: (line: string) => void;
 }) {
   const { scale, data, workDir, log } = input;
-  await data
-    .db("jurisdictions")
-    .insert({
-      slug: "bench-import",
-      kind: "county",
-      ocd_id: OCD_ID,
-      name: { en: "Bench Import County" },
-    });
+  await data.db("jurisdictions").insert({
+    slug: "bench-import",
+    kind: "county",
+    ocd_id: OCD_ID,
+    name: { en: "Bench Import County" },
+  });
   const file = path.join(workDir, "feed.xml");
   const feed = await writeLargeFeed(file, { targetBytes: scale.feedBytes, countyOcdId: OCD_ID });
   const records = await runMeasured(
