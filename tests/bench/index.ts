@@ -125,7 +125,7 @@ try {
   await run("pages", async () =>
     add(await sections.pages({ scale, data, rendered, cached, voterCookie, workDir, log })),
   );
-  await run("votes", async () => add(await sections.votes({ data, app: rendered, log })));
+  await run("votes", async () => add(await sections.votes({ scale, data, app: rendered, log })));
   await run("duplicates", async () => add(await sections.duplicates({ scale, data, log })));
   await run("queue", async () => add(await sections.queue({ scale, data, log })));
   await run("transcode", async () => add(await sections.transcode({ scale, data, workDir, log })));

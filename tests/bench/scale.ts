@@ -18,6 +18,8 @@ export type Scale = {
   connections: number[];
   /** voters of the HTTP vote run; each votes once on each of the 10 hot questions */
   httpVoters: number;
+  /** the HTTP vote run stops starting votes after this long (the count check stays exact) */
+  voteSeconds: number;
   duplicateQueries: number;
   queueJobs: number;
   emailJobs: number;
@@ -39,6 +41,7 @@ export const SCALES: Record<ScaleName, Scale> = {
     loadSeconds: 1,
     connections: [10],
     httpVoters: 20,
+    voteSeconds: 10,
     duplicateQueries: 10,
     queueJobs: 100,
     emailJobs: 10,
@@ -56,6 +59,7 @@ export const SCALES: Record<ScaleName, Scale> = {
     loadSeconds: 3,
     connections: [10, 100],
     httpVoters: 1_000,
+    voteSeconds: 30,
     duplicateQueries: 100,
     queueJobs: 2_000,
     emailJobs: 200,
@@ -73,6 +77,7 @@ export const SCALES: Record<ScaleName, Scale> = {
     loadSeconds: 10,
     connections: [10, 100],
     httpVoters: 1_000,
+    voteSeconds: 60,
     duplicateQueries: 200,
     queueJobs: 10_000,
     emailJobs: 500,
