@@ -116,6 +116,8 @@ try {
     const at = Date.now();
     await body();
     log(`  ${section} done in ${((Date.now() - at) / 1000).toFixed(1)} s`);
+    // written after each section, so a run cut short still leaves what it measured
+    writeResults(values.out, { ...results, finishedAt: new Date().toISOString() });
   };
   const add = (outcome: { measurements: Results["measurements"]; checks?: Results["checks"] }) => {
     results.measurements.push(...outcome.measurements);

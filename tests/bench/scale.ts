@@ -65,7 +65,7 @@ export const SCALES: Record<ScaleName, Scale> = {
     emailJobs: 200,
     clip: { seconds: 10, width: 1920, height: 1080 },
     uploadBytes: 256 * MB,
-    feedBytes: 50 * MB,
+    feedBytes: 20 * MB,
   },
   large: {
     name: "large",
