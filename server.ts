@@ -14,6 +14,7 @@ import { config } from "~/lib/config.server";
 import { closeDb, db } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { httpMetrics, instrumentDb, instrumentQueue, metricsEndpoint } from "~/lib/metrics.server";
+import { anonymousPageCache, listenForPageChanges } from "~/lib/page-cache.server";
 import { closeRedis, redis } from "~/lib/redis.server";
 import { withRequestId } from "~/lib/request-context.server";
 import {
@@ -147,8 +148,13 @@ app.use(
   "/build",
   express.static("public/build", { immutable: true, maxAge: "1y", fallthrough: false }),
 );
-app.use(express.static("public", { maxAge: "1h" }));
+// Only a path with a file extension can be a file in public/: pages skip the disk lookup.
+const publicFiles = express.static("public", { maxAge: "1h" });
+app.use((req, res, next) => (/\.\w+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 app.use(httpMetrics(build.routes));
+// after the metrics, so pages served from the cache are counted like rendered ones
+app.use(anonymousPageCache(build.assets.version));
+const pageChanges = listenForPageChanges();
 app.all(
   "*",
   createRequestHandler({
@@ -181,7 +187,7 @@ function shutdown(signal: NodeJS.Signals) {
   }, settings.SHUTDOWN_TIMEOUT_MS);
   force.unref();
   server.close(async () => {
-    await Promise.allSettled([closeDb(), closeRedis()]);
+    await Promise.allSettled([closeDb(), closeRedis(), pageChanges.stop()]);
     log.info("stopped");
     process.exit(0);
   });

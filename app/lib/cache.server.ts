@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
+import { PAGE_CACHE_TAGS_HEADER, pageCacheTags, type PageTag } from "./page-cache.server";
 import { SESSION_COOKIE } from "./session.server";
 
 const SESSION_COOKIE_PRESENT = new RegExp(`(?:^|;)\\s*${SESSION_COOKIE}=`);
@@ -17,10 +18,34 @@ export function publicPageCacheControl(request: Request): string {
     : "public, max-age=30, stale-while-revalidate=60";
 }
 
-/** A public page route's `headers`: the Cache-Control its loader chose (no-store if none). */
-export const publicPageHeaders: HeadersFunction = ({ loaderHeaders }) => ({
-  "Cache-Control": loaderHeaders.get("Cache-Control") ?? "private, no-store",
-});
+/**
+ * For an anonymous visitor (with the page cache on), the current generations of what a public
+ * page shows — read before the loader reads it (app/lib/page-cache.server.ts); else null.
+ */
+export async function pageCacheStamp(request: Request, tags: PageTag[]): Promise<string | null> {
+  return publicPageCacheControl(request).startsWith("public") ? pageCacheTags(tags) : null;
+}
+
+/** A public page loader's headers: its Cache-Control, and the stamps it took, if any. */
+export function publicPageLoaderHeaders(
+  request: Request,
+  ...stamps: Array<string | null>
+): Record<string, string> {
+  const tags = stamps.filter((stamp) => stamp !== null).join(", ");
+  return {
+    "Cache-Control": publicPageCacheControl(request),
+    ...(tags ? { [PAGE_CACHE_TAGS_HEADER]: tags } : {}),
+  };
+}
+
+/** A public page route's `headers`: what its loader chose (no-store if nothing). */
+export const publicPageHeaders: HeadersFunction = ({ loaderHeaders }) => {
+  const tags = loaderHeaders.get(PAGE_CACHE_TAGS_HEADER);
+  return {
+    "Cache-Control": loaderHeaders.get("Cache-Control") ?? "private, no-store",
+    ...(tags ? { [PAGE_CACHE_TAGS_HEADER]: tags } : {}),
+  };
+};
 
 /**
  * A JSON document that caches and revalidates: a weak ETag of its bytes, 304 when the client's

@@ -101,6 +101,10 @@ const envSchema = z
       .int()
       .min(1, { error: "must be a number of seconds" })
       .default(15 * 60),
+    // How long an anonymous visitor's page may be served from Redis (0: not cached). Votes and
+    // answers invalidate it at once (app/lib/page-cache.server.ts); this bounds everything else
+    // (a clerk's edit). Unset: 30 in production, off in development and tests.
+    PAGE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
     SMTP_URL: optionalUrl("smtp://127.0.0.1:1025"),
     MAIL_OUTBOX_DIR: z.string().min(1).default("var/outbox"),
     MAIL_FROM: z.string().min(3).default("CivicQ <no-reply@civicq.localhost>"),
@@ -170,6 +174,7 @@ const envSchema = z
 export type Config = z.infer<typeof envSchema> & {
   SESSION_SECRET: string;
   CONSTITUENT_HASH_SECRET: string;
+  PAGE_CACHE_SECONDS: number;
 };
 
 /** Development-only secrets, so a fresh clone runs; production refuses to start without them. */
@@ -192,6 +197,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     SESSION_SECRET: result.data.SESSION_SECRET || DEVELOPMENT_SESSION_SECRET,
     CONSTITUENT_HASH_SECRET:
       result.data.CONSTITUENT_HASH_SECRET || DEVELOPMENT_CONSTITUENT_HASH_SECRET,
+    PAGE_CACHE_SECONDS:
+      result.data.PAGE_CACHE_SECONDS ?? (result.data.NODE_ENV === "production" ? 30 : 0),
     STORAGE_DIR: path.resolve(result.data.STORAGE_DIR),
     MAIL_OUTBOX_DIR: path.resolve(result.data.MAIL_OUTBOX_DIR),
   };

@@ -38,9 +38,18 @@ export function localized(text: LocalizedText | null | undefined, locale: Locale
   return text?.[locale] ?? text?.en ?? "";
 }
 
+// Made once per language: building an Intl formatter costs far more than formatting with one
+// (it was a quarter of the home page's render time; docs/performance.md).
+const longDates = new Map<Locale, Intl.DateTimeFormat>();
+
 export function formatDate(date: Date | string, locale: Locale): string {
   const value = typeof date === "string" ? new Date(`${date.slice(0, 10)}T12:00:00Z`) : date;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(value);
+  let format = longDates.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });
+    longDates.set(locale, format);
+  }
+  return format.format(value);
 }
 
 /** The page's locale, from the root loader; English when the root itself failed. */

@@ -47,11 +47,20 @@ function routeTree(routes: ServerBuild["routes"], parentId?: string): AgnosticRo
  * The id of the route Remix serves a path with ("routes/console.$jurisdiction"), the way Remix
  * matches it; single-fetch data requests (`/page.data`, `/_root.data`) count as their page.
  */
+const ROUTE_LABEL_MEMORY = 5_000;
+
 export function routeLabeller(routes: ServerBuild["routes"]): (pathname: string) => string {
   const tree = routeTree(routes);
+  // matchRoutes ranks every route on each call: remember recent paths' labels (bounded)
+  const labels = new Map<string, string>();
   return (pathname) => {
+    const known = labels.get(pathname);
+    if (known) return known;
     const page = pathname === "/_root.data" ? "/" : pathname.replace(/\.data$/, "");
-    return matchRoutes(tree, page)?.at(-1)?.route.id ?? "unmatched";
+    const label = matchRoutes(tree, page)?.at(-1)?.route.id ?? "unmatched";
+    if (labels.size >= ROUTE_LABEL_MEMORY) labels.clear();
+    labels.set(pathname, label);
+    return label;
   };
 }
 

@@ -10,7 +10,7 @@ import { ItemFollowForm } from "~/components/question-actions";
 import { QuestionList, QuestionSortLinks } from "~/components/question-list";
 import { TagFilter } from "~/components/topic-tags";
 import { getUser } from "~/lib/auth.server";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
@@ -31,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
   const contest = election && (await findContest(db(), election.id, params.contest ?? ""));
   if (!election || !contest) throw notFound();
+  const stamp = await pageCacheStamp(request, [`contest:${contest.id}`]);
   const search = new URL(request.url).searchParams;
   const sort = parseSort(search.get("sort"));
   const tagSlug = parseTag(search.get("tag"));
@@ -85,7 +86,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         config().APP_URL,
       ).toString(),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, stamp) },
   );
 }
 

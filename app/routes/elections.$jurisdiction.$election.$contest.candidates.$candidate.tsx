@@ -7,7 +7,7 @@ import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
 import { ItemFollowForm } from "~/components/question-actions";
 import { getUser } from "~/lib/auth.server";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { localized, translate, useLocale, useT } from "~/lib/i18n";
@@ -27,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const candidate = contest && (await findCandidate(db(), contest.id, params.candidate ?? ""));
   if (!election || !contest || !candidate) throw notFound();
   const page = parsePage(new URL(request.url).searchParams.get("page"));
+  const stamp = await pageCacheStamp(request, [`contest:${contest.id}`]);
   const [answered, user] = await Promise.all([
     listAnsweredByCandidate(db(), candidate.id, page, supportFilterFor(election)),
     getUser(request),
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         })),
       },
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, stamp) },
   );
 }
 

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
 import { OfficeBanner } from "~/components/office-banner";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
 import { formatDate, localized, translate, useLocale, useT } from "~/lib/i18n";
@@ -17,13 +17,15 @@ import { publicBranding } from "~/services/office-settings.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const election = await findElection(db(), params.jurisdiction ?? "", params.election ?? "");
   if (!election) throw notFound();
+  // the contests' question counts move with questions published or taken down
+  const stamp = await pageCacheStamp(request, [`election:${election.id}`]);
   return data(
     {
       election,
       groups: await electionContestsByDistrict(db(), election.id),
       branding: await publicBranding(db(), election.jurisdictionId, localeFromRequest(request)),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, stamp) },
   );
 }
 

@@ -11,7 +11,7 @@ import { TagList } from "~/components/topic-tags";
 import { QuestionList } from "~/components/question-list";
 import { VoteButton } from "~/components/vote-button";
 import { getUser } from "~/lib/auth.server";
-import { publicPageCacheControl, publicPageHeaders } from "~/lib/cache.server";
+import { pageCacheStamp, publicPageHeaders, publicPageLoaderHeaders } from "~/lib/cache.server";
 import { config } from "~/lib/config.server";
 import { db } from "~/lib/db.server";
 import { notFound } from "~/lib/http.server";
@@ -44,6 +44,8 @@ import { supportFilterFor } from "~/services/vote-counting.server";
 import { votedQuestionIds } from "~/services/votes.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  // the question's own generation is read before the question (its votes and answer count)
+  const questionStamp = await pageCacheStamp(request, [`question:${params.id}`]);
   const question = await findQuestion(db(), params.id ?? "");
   if (!question) throw notFound();
   // A merged duplicate lives on as the question it was merged into (its votes moved there).
@@ -54,6 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before publication (or after moderation took it down) only its author may see it.
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
+  const contestStamp = await pageCacheStamp(request, [`contest:${question.contest.id}`]);
   const [contestRunners, answers, related, versions, answered, tags] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
@@ -113,7 +116,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           user.id,
         ),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: publicPageLoaderHeaders(request, questionStamp, contestStamp) },
   );
 }
 

@@ -22,8 +22,10 @@ export function questionWindowOpen(election: QuestionWindow, now: Date = new Dat
 }
 
 /** Upvoting goes on while candidates answer: it tells them which questions matter most. */
+export const VOTING_STATUSES: readonly ElectionStatus[] = ["questions_open", "answers_open"];
+
 export function votingAllowed(status: ElectionStatus): boolean {
-  return status === "questions_open" || status === "answers_open";
+  return VOTING_STATUSES.includes(status);
 }
 
 export type AnswerWindow = {

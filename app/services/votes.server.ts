@@ -1,5 +1,6 @@
 import type { Db, DbOrTransaction } from "~/lib/db.server";
 import { publishVoteCount } from "~/lib/live.server";
+import { invalidatePages } from "~/lib/page-cache.server";
 import { votingAllowed } from "./election-rules.server";
 import type { ElectionStatus } from "./elections.server";
 import { questionSupport, supportFilterFor, type Electorate } from "./vote-counting.server";
@@ -29,7 +30,8 @@ export type VoteOutcome =
  * `questions.vote_count` exact in the same transaction, so concurrent votes never miscount.
  * Only published questions of an election taking questions or answers can be voted on.
  * After commit the new count — as the election counts votes, every voter's or verified
- * constituents' only — goes out to live pages (best effort: the page is right on reload).
+ * constituents' only — goes out to live pages (best effort: the page is right on reload), and
+ * anonymous pages cached before it are no longer served.
  */
 export async function castVote(
   db: Db,
@@ -87,9 +89,9 @@ export async function castVote(
     };
   });
   if (outcome.ok && outcome.changed)
-    await publishVoteCount(outcome.contestId, {
-      questionId: outcome.questionId,
-      count: outcome.count,
-    });
+    await Promise.all([
+      invalidatePages([`question:${outcome.questionId}`, `contest:${outcome.contestId}`]),
+      publishVoteCount(outcome.contestId, { questionId: outcome.questionId, count: outcome.count }),
+    ]);
   return outcome;
 }

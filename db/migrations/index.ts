@@ -7,6 +7,7 @@ import * as electionReports from "./20261127000011_election_reports";
 import * as ballotImportIdentity from "./20261127000020_ballot_import_identity";
 import * as candidateAnswers from "./20261128000040_candidate_answers";
 import * as videoUploads from "./20261128000050_video_uploads";
+import * as pageChanges from "./20261201000001_page_changes";
 import * as civicDepth from "./20261202000001_civic_depth";
 import * as verifiedConstituents from "./20261204000001_verified_constituents";
 import * as moderationAppeals from "./20261204000002_moderation_appeals";
@@ -26,6 +27,7 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261127000020_ballot_import_identity", ballotImportIdentity],
   ["20261128000040_candidate_answers", candidateAnswers],
   ["20261128000050_video_uploads", videoUploads],
+  ["20261201000001_page_changes", pageChanges],
   ["20261202000001_civic_depth", civicDepth],
   ["20261204000001_verified_constituents", verifiedConstituents],
   ["20261204000002_moderation_appeals", moderationAppeals],

@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "~/lib/db.server";
 import { writeLargeFeed } from "../support/large-feed";
-import { exited } from "../support/processes";
+import { importCommandArgs, runMeasured } from "../support/measured-process";
 
 /**
  * Memory stays flat however large the feed (issue 5: a 200 MB feed, peak under 300 MB). The feed
@@ -51,37 +50,16 @@ describe(`a ${FEED_MB} MB generated feed`, () => {
       });
       const generated = (Date.now() - generating) / 1000;
 
-      const importing = Date.now();
-      // `npm run import`'s own command line (its V8 heap limits included), minus the wrappers
-      const command = JSON.parse(fs.readFileSync("package.json", "utf8")).scripts.import as string;
-      const nodeArgs = command.replace(/^.*?\bnode /, "").split(" ");
-      const child = spawn(process.execPath, [...nodeArgs, file, "--jurisdiction", "large-county"], {
-        env: { ...process.env, DATABASE_URL: url, NODE_ENV: "test", LOG_LEVEL: "warn" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      child.stdout.on("data", (chunk) => (output += chunk));
-      child.stderr.on("data", (chunk) => (output += chunk));
-      // the kernel's high-water mark, polled while it runs (the last reading is the peak so far)
-      let highWaterKb = 0;
-      const poll = setInterval(() => {
-        try {
-          const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
-          highWaterKb = Math.max(highWaterKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        } catch {
-          // the child has exited between two readings
-        }
-      }, 100);
-      const { code } = await exited(child);
-      clearInterval(poll);
-      const seconds = (Date.now() - importing) / 1000;
-
+      const { code, output, seconds, highWaterMb } = await runMeasured(
+        [...importCommandArgs(), file, "--jurisdiction", "large-county"],
+        { DATABASE_URL: url, NODE_ENV: "test", LOG_LEVEL: "warn" },
+      );
       const reported = Number(/peak memory: (\d+) MB/.exec(output)?.[1]);
-      const peakMb = Math.max(reported, Math.round(highWaterKb / 1024));
+      const peakMb = Math.max(reported, highWaterMb);
       console.log(
         [
           `generated ${(feed.bytes / 1024 ** 2).toFixed(1)} MB (${feed.precincts} precincts, ${feed.segments} street segments) in ${generated.toFixed(1)} s`,
-          `imported in ${seconds.toFixed(1)} s by a child process: peak RSS ${peakMb} MB (child's maxRSS ${reported} MB, /proc VmHWM ${Math.round(highWaterKb / 1024)} MB; limit ${PEAK_LIMIT_MB} MB)`,
+          `imported in ${seconds.toFixed(1)} s by a child process: peak RSS ${peakMb} MB (child's maxRSS ${reported} MB, /proc VmHWM ${highWaterMb} MB; limit ${PEAK_LIMIT_MB} MB)`,
           output.split("\n").slice(0, 4).join("\n"),
         ].join("\n"),
       );

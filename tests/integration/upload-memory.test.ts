@@ -1,10 +1,7 @@
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
+import type http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "~/lib/db.server";
 import {
@@ -14,7 +11,8 @@ import {
   startApp,
   type App,
 } from "../support/app-server";
-import { createVideoCandidate, MP4_HEADER } from "../support/video-fixtures";
+import { createVideoCandidate } from "../support/video-fixtures";
+import { postVideo, residentBytes } from "../support/video-upload-client";
 
 /**
  * The acceptance test for streaming uploads: a 1 GB video sent by the plain form through the
@@ -30,46 +28,6 @@ Object.assign(process.env, {
   VIDEO_MAX_BYTES: String(2 * GIB),
   VIDEO_QUOTA_BYTES: String(4 * GIB),
 });
-
-function residentBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)![1]) * 1024;
-}
-
-/** POSTs a multipart form whose one file is `fileBytes` long, streamed, and returns the answer. */
-async function postVideo(app: App, cookie: string, questionId: string, fileBytes: number) {
-  const boundary = `----civicq${randomBytes(8).toString("hex")}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="answer.mp4"\r\n` +
-      `Content-Type: video/mp4\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const zeros = Buffer.alloc(1024 * 1024);
-  function* body() {
-    yield head;
-    yield MP4_HEADER;
-    for (let sent = MP4_HEADER.length; sent < fileBytes; sent += zeros.length) {
-      yield zeros.subarray(0, Math.min(zeros.length, fileBytes - sent));
-    }
-    yield tail;
-  }
-  const request = http.request(`${app.url}/candidate/questions/${questionId}/video/upload`, {
-    method: "POST",
-    headers: {
-      Cookie: cookie,
-      Origin: app.url,
-      "Content-Type": `multipart/form-data; boundary=${boundary}`,
-      "Content-Length": head.length + fileBytes + tail.length,
-    },
-  });
-  const response = new Promise<http.IncomingMessage>((resolve, reject) => {
-    request.on("response", resolve).on("error", reject);
-  });
-  await pipeline(Readable.from(body()), request);
-  const answer = await response;
-  answer.resume();
-  return answer;
-}
 
 describe("uploading a 1 GB video through the app", () => {
   let db: Db;

@@ -29,7 +29,11 @@ export type App = {
   ) => Promise<Response>;
 };
 
-export async function startApp(databaseUrl: string): Promise<App> {
+/** `env` overrides the test settings (the benchmarks run the app with NODE_ENV=production). */
+export async function startApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<App> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["build/server.js"], {
@@ -41,6 +45,7 @@ export async function startApp(databaseUrl: string): Promise<App> {
       REDIS_URL,
       PORT: String(port),
       APP_URL: url,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
