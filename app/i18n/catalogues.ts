@@ -5,6 +5,8 @@
  */
 import coreEn from "./en.json";
 import coreEs from "./es.json";
+import answersEn from "./answers.en.json";
+import answersEs from "./answers.es.json";
 
-export const en = { ...coreEn };
-export const es: Record<keyof typeof en, string> = { ...coreEs };
+export const en = { ...coreEn, ...answersEn };
+export const es: Record<keyof typeof en, string> = { ...coreEs, ...answersEs };

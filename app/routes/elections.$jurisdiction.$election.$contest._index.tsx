@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { ActionNotice } from "~/components/action-notice";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { FairRulesBox } from "~/components/fair-rules-box";
 import { LiveUpdates } from "~/components/live-updates";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
@@ -14,6 +15,7 @@ import { localized, translate, useLocale, useT } from "~/lib/i18n";
 import { listHref, parsePage, parseSort } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, pathOf } from "~/lib/paths";
+import { contestRules, visitorCandidateOrder } from "~/services/answer-rules.server";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection } from "~/services/elections.server";
@@ -26,11 +28,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!election || !contest) throw notFound();
   const search = new URL(request.url).searchParams;
   const sort = parseSort(search.get("sort"));
-  const [candidates, questions, user] = await Promise.all([
+  const [ballotOrder, questions, user, rules] = await Promise.all([
     contestCandidates(db(), contest.id),
     listContestQuestions(db(), contest.id, sort, parsePage(search.get("page"))),
     getUser(request),
+    contestRules(db(), election, contest.id),
   ]);
+  const visitor = visitorCandidateOrder(
+    request,
+    rules,
+    contest.id,
+    publicPageCacheControl(request),
+  );
+  const candidates = visitor.order(ballotOrder);
   const voted = user
     ? await votedQuestionIds(
         db(),
@@ -49,8 +59,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedIn: Boolean(user),
       returnTo: pathOf(request),
       askOpen: questionWindowOpen(election),
+      rules,
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: visitor.headers },
   );
 }
 
@@ -76,8 +87,18 @@ export const meta: MetaFunction<typeof loader> = (args) => {
 };
 
 export default function Contest() {
-  const { election, contest, candidates, questions, sort, voted, signedIn, returnTo, askOpen } =
-    useLoaderData<typeof loader>();
+  const {
+    election,
+    contest,
+    candidates,
+    questions,
+    sort,
+    voted,
+    signedIn,
+    returnTo,
+    askOpen,
+    rules,
+  } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const slugs = { jurisdiction: election.jurisdictionSlug, election: election.slug };
@@ -121,6 +142,7 @@ export default function Contest() {
           </ul>
         </section>
       ) : null}
+      {candidates.length > 0 ? <FairRulesBox rules={rules} /> : null}
 
       {measure ? (
         <>

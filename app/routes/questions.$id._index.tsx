@@ -15,6 +15,7 @@ import { formatDate, localized, translate, useLocale, useT, type MessageKey } fr
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, pathOf, questionPath } from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
+import { electionAnswerRules, visitorCandidateOrder } from "~/services/answer-rules.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
 import {
@@ -35,11 +36,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Before publication (or after moderation took it down) only its author may see it.
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
-  const [contestRunners, answers, related] = await Promise.all([
+  const [ballotOrder, answers, related, rules] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
     published ? relatedQuestions(db(), { id: question.id, contestId: question.contest.id }) : [],
+    electionAnswerRules(db(), question.election.id),
   ]);
+  const visitor = visitorCandidateOrder(
+    request,
+    rules,
+    question.contest.id,
+    publicPageCacheControl(request),
+  );
+  const contestRunners = visitor.order(ballotOrder);
   const [voted, following] = user
     ? await Promise.all([
         votedQuestionIds(db(), user.id, [question.id, ...related.map((other) => other.id)]),
@@ -71,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       signedIn: Boolean(user),
       returnTo: pathOf(request),
     },
-    { headers: { "Cache-Control": publicPageCacheControl(request) } },
+    { headers: visitor.headers },
   );
 }
 
@@ -192,7 +201,7 @@ export default function Question() {
                 {answer ? (
                   <>
                     <AnswerView answer={answer} />
-                    {published ? (
+                    {published && answer.hiddenReason === null ? (
                       <div className="mt-3">
                         <ReportForm
                           target="answer"

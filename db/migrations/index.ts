@@ -7,6 +7,7 @@ import * as electionReports from "./20261127000011_election_reports";
 import * as ballotImportIdentity from "./20261127000020_ballot_import_identity";
 import * as candidateAnswers from "./20261128000040_candidate_answers";
 import * as videoUploads from "./20261128000050_video_uploads";
+import * as fairAnswers from "./20261203000001_fair_answers";
 
 /**
  * Every migration, in order. An explicit list (not a directory scan) so the bundled server can
@@ -22,6 +23,7 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261127000020_ballot_import_identity", ballotImportIdentity],
   ["20261128000040_candidate_answers", candidateAnswers],
   ["20261128000050_video_uploads", videoUploads],
+  ["20261203000001_fair_answers", fairAnswers],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Knex.Migration]> = {
