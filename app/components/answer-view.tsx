@@ -1,4 +1,5 @@
 import { formatDate, useLocale, useT, type MessageKey } from "~/lib/i18n";
+import { useNonce } from "./nonce";
 import type { AnswerPart, Source } from "~/services/answer-content";
 import type { AnswerForDisplay } from "~/services/answers.server";
 import { policyTitle } from "~/services/moderation-policy";
@@ -27,7 +28,11 @@ export function AnswerView({ answer }: { answer: AnswerForDisplay }) {
   return (
     <div className="space-y-3">
       {answer.video ? (
-        <VideoAnswer video={answer.video} candidateName={answer.candidate.ballotName} />
+        <VideoAnswer
+          video={answer.video}
+          candidateName={answer.candidate.ballotName}
+          answerId={answer.id}
+        />
       ) : (
         <TextAnswer body={answer.body ?? ""} />
       )}
@@ -133,11 +138,14 @@ function TextAnswer({ body }: { body: string }) {
 function VideoAnswer({
   video,
   candidateName,
+  answerId,
 }: {
   video: NonNullable<AnswerForDisplay["video"]>;
   candidateName: string;
+  answerId: string;
 }) {
   const t = useT();
+  const nonce = useNonce();
   const locale = useLocale();
   const smallest = video.sources[0];
   const languageName = languageNameOf(video.captionsLanguage, locale);
@@ -151,6 +159,7 @@ function VideoAnswer({
         width={smallest?.width}
         height={smallest?.height}
         aria-label={t("video.label", { name: candidateName })}
+        data-stats-url={`/media-stats/${answerId}`}
         className="h-auto w-full rounded bg-black"
       >
         {video.sources.map((source) => (
@@ -167,6 +176,8 @@ function VideoAnswer({
         ) : null}
         {t("video.unsupported")}
       </video>
+      {/* optional: counts viewings watched to 90 %, anonymously (video-stats.server.ts) */}
+      <script type="module" src="/video-stats.js" nonce={nonce} />
       {smallest ? (
         <p className="text-sm">
           <a href={smallest.url} download className="text-brand underline">

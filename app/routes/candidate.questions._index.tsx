@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Pager } from "~/components/pager";
+import { VideoStatsTable } from "~/components/video-stats-table";
 import { chooseCandidacy, requireCandidate } from "~/lib/candidate-access.server";
 import { db } from "~/lib/db.server";
 import { formatDate, localized, useLocale, useT, type MessageKey } from "~/lib/i18n";
@@ -15,6 +16,7 @@ import {
   type DeskFilter,
   type DeskQuestion,
 } from "~/services/answer-desk.server";
+import { videoAnswerStats } from "~/services/video-stats.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "desk.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -29,9 +31,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const search = new URL(request.url).searchParams;
   const candidacy = chooseCandidacy(access, search.get("candidate"));
   const filter = parseDeskFilter(search.get("show"));
-  const [list, offered] = await Promise.all([
+  const [list, offered, videos] = await Promise.all([
     listDeskQuestions(db(), candidacy, filter, parsePage(search.get("page"))),
     deskOfferedQuestions(db(), candidacy),
+    videoAnswerStats(db(), { candidateId: candidacy.id }),
   ]);
   return {
     candidacy: {
@@ -44,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filter,
     list,
     offered,
+    videos,
   };
 }
 
@@ -61,7 +65,8 @@ const STATE_LABELS: Record<AnswerState, MessageKey> = {
 };
 
 export default function AnswerDesk() {
-  const { candidacy, candidateQuery, filter, list, offered } = useLoaderData<typeof loader>();
+  const { candidacy, candidateQuery, filter, list, offered, videos } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const href = (show: DeskFilter, page = 1) => {
@@ -122,6 +127,7 @@ export default function AnswerDesk() {
         </ol>
       )}
       <Pager page={list.page} pageCount={list.pageCount} hrefFor={(page) => href(filter, page)} />
+      {videos.length > 0 ? <VideoStatsTable stats={videos} withCandidate={false} /> : null}
     </section>
   );
 }

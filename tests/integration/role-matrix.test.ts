@@ -456,6 +456,14 @@ const MATRIX: Record<string, Entry> = {
       post: "none",
     },
   ],
+  // The video player's anonymous beacon: anyone may post it; an unknown answer counts nothing.
+  "routes/media-stats.$answer": [
+    {
+      path: "/media-stats/00000000-0000-4000-8000-000000000000",
+      get: everyone(NOT_FOUND),
+      post: { form: { event: "complete" }, expect: everyone("204") },
+    },
+  ],
   // An original by signed link only: unsigned, not found to anyone, whatever their role.
   "routes/media-original.$video": [
     {
