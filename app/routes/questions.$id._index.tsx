@@ -15,7 +15,8 @@ import { formatDate, localized, translate, useLocale, useT, type MessageKey } fr
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, pathOf, questionPath } from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
-import { electionAnswerRules, visitorCandidateOrder } from "~/services/answer-rules.server";
+import { electionAnswerRules } from "~/services/answer-rules.server";
+import { visitorCandidateOrder } from "~/services/candidate-order.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
 import {

@@ -1,7 +1,5 @@
-import { createHash } from "node:crypto";
 import type { DbOrTransaction } from "~/lib/db.server";
 import { parseSort } from "~/lib/listing";
-import { visitorOrderSeed } from "~/lib/visitor-order.server";
 import { answerWindowOpen, type AnswerWindow } from "./election-rules.server";
 import type { ElectionStatus } from "./elections.server";
 import { listContestQuestions } from "./question-reads.server";
@@ -139,45 +137,6 @@ async function readOfferedSet(db: DbOrTransaction, contestId: string): Promise<O
   return {
     takenAt: row.taken_at.toISOString(),
     questionIds: row.question_ids.filter((id) => published.has(id)),
-  };
-}
-
-/**
- * Candidates in the order the election's rules say: as on the ballot, or rotated by an offset
- * drawn from the visitor's seed and the contest — the same for that visitor on every visit,
- * different between visitors, so no candidate is always first.
- */
-export function orderForVisitor<T>(
-  candidates: T[],
-  order: CandidateOrder,
-  visitorSeed: string,
-  contestId: string,
-): T[] {
-  if (order === "ballot" || candidates.length < 2) return candidates;
-  const digest = createHash("sha256").update(`${visitorSeed}:${contestId}`).digest();
-  const offset = digest.readUInt32BE(0) % candidates.length;
-  return [...candidates.slice(offset), ...candidates.slice(0, offset)];
-}
-
-/**
- * The candidates' order for this visitor, and the headers that go with it: a rotated order
- * differs per visitor, so no shared cache may keep the page, and a first visit gets its seed.
- */
-export function visitorCandidateOrder(
-  request: Request,
-  rules: Pick<AnswerRules, "candidateOrder">,
-  contestId: string,
-  publicCacheControl: string,
-) {
-  const visitor = rules.candidateOrder === "rotated" ? visitorOrderSeed(request) : null;
-  const headers = new Headers({
-    "Cache-Control": visitor ? "private, no-store" : publicCacheControl,
-  });
-  if (visitor?.setCookie) headers.set("Set-Cookie", visitor.setCookie);
-  return {
-    order: <T>(candidates: T[]) =>
-      orderForVisitor(candidates, rules.candidateOrder, visitor?.seed ?? "", contestId),
-    headers,
   };
 }
 

@@ -6,7 +6,8 @@ import { publishVideoAnswer } from "~/services/video-answers.server";
 import { saveTextAnswer } from "~/services/answer-desk.server";
 import { answersForQuestions } from "~/services/answers.server";
 import { hideAnswer } from "~/services/moderation.server";
-import { contestRules, orderForVisitor } from "~/services/answer-rules.server";
+import { contestRules } from "~/services/answer-rules.server";
+import { orderForVisitor } from "~/services/candidate-order.server";
 import { postRebuttal } from "~/services/rebuttals.server";
 import { createContest } from "../support/fixtures";
 
