@@ -46,9 +46,15 @@ export default tseslint.config(
     files: ["public/**/*.js"],
     languageOptions: {
       globals: Object.fromEntries(
-        ["document", "window", "EventSource", "URLSearchParams", "FormData", "fetch"].map(
-          (name) => [name, "readonly"],
-        ),
+        [
+          "document",
+          "window",
+          "navigator",
+          "EventSource",
+          "URLSearchParams",
+          "FormData",
+          "fetch",
+        ].map((name) => [name, "readonly"]),
       ),
     },
   },

@@ -1,5 +1,6 @@
 import type { FieldErrors } from "~/lib/forms.server";
 import { useT } from "~/lib/i18n";
+import { ANSWER_RULE_DEFAULTS } from "~/lib/answer-rule-defaults";
 import { LocalizedFields, SelectField } from "./fields";
 import { Field, FormMessage, SubmitButton } from "./form";
 
@@ -74,10 +75,48 @@ export function ElectionForm({
             name={name}
             type="datetime-local"
             label={label}
+            hint={name === "answersCloseAt" ? "answers.rules.lockHint" : undefined}
             defaultValue={values[name]}
             error={errors[name]}
           />
         ))}
+      </fieldset>
+      <fieldset className="mb-2">
+        <legend className="mb-2 font-semibold">{t("answers.rules.legend")}</legend>
+        <p className="mb-2 text-sm text-slate-700">{t("answers.rules.legendHint")}</p>
+        <Field
+          name="answerMaxWords"
+          type="number"
+          inputMode="numeric"
+          min={50}
+          max={1500}
+          label="answers.rules.maxWords"
+          hint="answers.rules.maxWordsHint"
+          defaultValue={values.answerMaxWords ?? String(ANSWER_RULE_DEFAULTS.maxWords)}
+          error={errors.answerMaxWords}
+        />
+        <Field
+          name="answerMaxVideoMinutes"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={60}
+          label="answers.rules.maxVideoMinutes"
+          defaultValue={
+            values.answerMaxVideoMinutes ?? String(ANSWER_RULE_DEFAULTS.maxVideoMinutes)
+          }
+          error={errors.answerMaxVideoMinutes}
+        />
+        <SelectField
+          name="candidateOrder"
+          label="answers.rules.candidateOrder"
+          defaultValue={values.candidateOrder ?? "ballot"}
+          error={errors.candidateOrder}
+          options={[
+            { value: "ballot", label: t("answers.rules.order.ballot") },
+            { value: "rotated", label: t("answers.rules.order.rotated") },
+          ]}
+        />
       </fieldset>
       <SelectField
         name="moderationMode"

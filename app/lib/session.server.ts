@@ -156,8 +156,12 @@ function store(): SessionStore {
   return client ? redisStore(client) : postgresStore;
 }
 
+/** Whether cookies are marked Secure: served over https, or in production. */
+export function secureCookies(): boolean {
+  return config().APP_URL.startsWith("https:") || config().NODE_ENV === "production";
+}
+
 export function sessionCookie(token: string, maxAgeMs: number): string {
-  const secure = config().APP_URL.startsWith("https:") || config().NODE_ENV === "production";
   const parts = [
     `${SESSION_COOKIE}=${token}`,
     "Path=/",
@@ -165,7 +169,7 @@ export function sessionCookie(token: string, maxAgeMs: number): string {
     "SameSite=Lax",
     `Max-Age=${Math.floor(maxAgeMs / 1000)}`,
   ];
-  if (secure) parts.push("Secure");
+  if (secureCookies()) parts.push("Secure");
   return parts.join("; ");
 }
 

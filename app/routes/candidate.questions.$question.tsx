@@ -8,7 +8,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { AnswerView } from "~/components/answer-view";
-import { TextAreaField } from "~/components/fields";
+import { AnswerRulesNotice, ContentFields } from "~/components/written-content-fields";
 import { FormMessage } from "~/components/form";
 import { actorFrom } from "~/lib/auth.server";
 import { requireCandidate } from "~/lib/candidate-access.server";
@@ -17,16 +17,16 @@ import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
 import { badRequest, notFound } from "~/lib/http.server";
 import { formatDate, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
+import { contentFields } from "~/services/answer-content";
+import { writtenContentForm } from "~/services/answer-content.server";
 import {
-  ANSWER_MAX_LENGTH,
-  answerForm,
   deskQuestion,
   previewAnswer,
   publishedAnswerView,
   saveTextAnswer,
   type AnswerOutcome,
 } from "~/services/answer-desk.server";
-import type { AnswerForDisplay } from "~/services/answers.server";
+import { answersForQuestions, type AnswerForDisplay } from "~/services/answers.server";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "desk.answer.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -38,15 +38,30 @@ async function load(request: Request, questionId: string | undefined) {
   return { ...access, detail };
 }
 
-/** One question on the answer desk: write, save, preview and publish a text answer. */
+/**
+ * One question on the answer desk: write, save, preview and publish a text answer (with its
+ * optional structured parts and sources), and rebut the other candidates' answers to it.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { detail } = await load(request, params.question);
-  return { detail, published: publishedAnswerView(detail) };
+  const answers = await answersForQuestions(db(), [detail.question.id]);
+  const others = (answers.get(detail.question.id) ?? []).filter(
+    (answer) => answer.candidate.id !== detail.candidacy.id && answer.hiddenReason === null,
+  );
+  return {
+    detail,
+    published: publishedAnswerView(detail),
+    others: others.map((answer) => ({
+      id: answer.id,
+      candidateName: answer.candidate.ballotName,
+      rebutted: answer.rebuttals.some((rebuttal) => rebuttal.candidate.id === detail.candidacy.id),
+    })),
+  };
 }
 
 type ActionResult = {
   errors: FieldErrors;
-  values: { body?: string };
+  values: Record<string, string>;
   preview?: AnswerForDisplay;
   problem?: Exclude<Exclude<AnswerOutcome, { ok: true }>["problem"], "notFound">;
 };
@@ -56,29 +71,27 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const body = await readForm(request);
   const intent = body.get("intent");
   if (intent !== "draft" && intent !== "preview" && intent !== "publish") throw badRequest();
-  const form = parseForm(answerForm, body);
+  const form = parseForm(writtenContentForm(detail.rules.maxWords, { withParts: true }), body);
   if (!form.ok) {
     return data<ActionResult>({ errors: form.errors, values: form.values }, { status: 400 });
   }
+  const values = contentFields(form.data);
   if (intent === "preview") {
     return data<ActionResult>({
       errors: {},
-      values: { body: form.data.body },
-      preview: previewAnswer(detail, form.data.body),
+      values,
+      preview: previewAnswer(detail, form.data),
     });
   }
   const outcome = await saveTextAnswer(
     db(),
     { candidacies, questionId: detail.question.id },
-    { body: form.data.body, publish: intent === "publish" },
+    { ...form.data, publish: intent === "publish" },
     actorFrom(context, user),
   );
   if (!outcome.ok) {
     if (outcome.problem === "notFound") throw notFound();
-    return data<ActionResult>(
-      { errors: {}, values: { body: form.data.body }, problem: outcome.problem },
-      { status: 409 },
-    );
+    return data<ActionResult>({ errors: {}, values, problem: outcome.problem }, { status: 409 });
   }
   return redirect(`/candidate/questions/${detail.question.id}?done=${outcome.result}`, {
     status: 303,
@@ -94,6 +107,8 @@ const DONE: Record<string, MessageKey> = {
 
 const PROBLEMS: Record<NonNullable<ActionResult["problem"]>, MessageKey> = {
   windowClosed: "desk.windowClosed",
+  locked: "answers.locked",
+  overWordLimit: "answers.tooManyWords",
   answeredWithVideo: "desk.answer.isVideo",
   hidden: "desk.answer.hidden",
 };
@@ -120,15 +135,27 @@ function IntentButton({
 }
 
 export default function AnswerQuestion() {
-  const { detail, published } = useLoaderData<typeof loader>();
+  const { detail, published, others } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
-  const { question, answer, revisions, windowOpen } = detail;
+  const { question, answer, revisions, windowOpen, rules, refusal } = detail;
   const videoPage = `/candidate/questions/${question.id}/video`;
   const writable = windowOpen && answer?.kind !== "video" && answer?.status !== "hidden";
-  const text = result?.values.body ?? answer?.draftBody ?? answer?.body ?? "";
+  const values =
+    result?.values ??
+    (answer?.draftBody
+      ? contentFields({
+          body: answer.draftBody,
+          parts: answer.draftParts ?? {},
+          sources: answer.draftSources ?? [],
+        })
+      : contentFields({
+          body: answer?.body ?? "",
+          parts: answer?.parts,
+          sources: answer?.sources,
+        }));
   const done = params.get("done");
   return (
     <section aria-labelledby="answer-title" className="max-w-2xl space-y-6">
@@ -154,7 +181,7 @@ export default function AnswerQuestion() {
       </div>
       <FormMessage message={done ? DONE[done] : undefined} tone="info" />
       <FormMessage message={result?.problem ? PROBLEMS[result.problem] : undefined} />
-      {!windowOpen ? <FormMessage message="desk.windowClosed" tone="info" /> : null}
+      <AnswerRulesNotice rules={rules} refusal={refusal} />
       {answer?.status === "hidden" ? (
         <p role="status">
           {t("desk.answer.hidden")}
@@ -185,6 +212,32 @@ export default function AnswerQuestion() {
         </section>
       ) : null}
 
+      {others.length > 0 ? (
+        <section aria-labelledby="others-title" className="space-y-2">
+          <h2 id="others-title" className="text-lg font-semibold">
+            {t("answers.others.title")}
+          </h2>
+          <ul className="space-y-1">
+            {others.map((other) => (
+              <li key={other.id}>
+                {other.candidateName}
+                {" · "}
+                {other.rebutted ? (
+                  t("answers.others.rebutted")
+                ) : (
+                  <a
+                    href={`/candidate/answers/${other.id}/rebuttal`}
+                    className="text-brand underline"
+                  >
+                    {t("answers.others.rebut", { name: other.candidateName })}
+                  </a>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       {revisions.length > 0 ? (
         <details className="rounded border border-slate-200 p-3">
           <summary className="cursor-pointer font-semibold">
@@ -199,7 +252,13 @@ export default function AnswerQuestion() {
                     to: formatDate(new Date(revision.replacedAt), locale),
                   })}
                 </p>
-                <p className="whitespace-pre-line">{revision.body}</p>
+                {published ? (
+                  <AnswerView
+                    answer={{ ...published, ...revision, editedAt: null, rebuttals: [] }}
+                  />
+                ) : (
+                  <p className="whitespace-pre-line">{revision.body}</p>
+                )}
               </li>
             ))}
           </ol>
@@ -221,16 +280,12 @@ export default function AnswerQuestion() {
 
       {writable ? (
         <Form method="post" noValidate className="space-y-3">
-          <TextAreaField
-            key={text}
-            name="body"
-            label="desk.answer.label"
-            hint="desk.answer.hint"
-            maxLength={ANSWER_MAX_LENGTH}
-            rows={12}
-            required
-            defaultValue={text}
-            error={result?.errors.body}
+          <ContentFields
+            key={JSON.stringify(values)}
+            values={values}
+            errors={result?.errors ?? {}}
+            maxWords={rules.maxWords}
+            withParts
           />
           <div className="flex flex-wrap gap-3">
             <IntentButton intent="draft">{t("desk.answer.saveDraft")}</IntentButton>

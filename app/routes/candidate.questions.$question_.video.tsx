@@ -35,7 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     answer: detail.answer ? { kind: detail.answer.kind, status: detail.answer.status } : null,
     limits: {
       maxBytes: settings.VIDEO_MAX_BYTES,
-      maxSeconds: settings.VIDEO_MAX_SECONDS,
+      // the election's limit, the same for every candidate, within what the worker accepts
+      maxSeconds: Math.min(settings.VIDEO_MAX_SECONDS, detail.rules.maxVideoSeconds),
       quotaBytes: settings.VIDEO_QUOTA_BYTES,
       quotaLeft: await quotaLeft(db(), detail.candidacy.id),
     },

@@ -82,6 +82,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     question: video.question,
     windowOpen: detail?.windowOpen ?? false,
+    electionMaxMinutes: detail ? Math.round(detail.rules.maxVideoSeconds / 60) : null,
     maxMinutes: Math.floor(config().VIDEO_MAX_SECONDS / 60),
     originalUrl: video.status === "uploading" ? null : await originalUrl(video),
   };
@@ -103,6 +104,8 @@ const PUBLISH_PROBLEMS: Record<Exclude<VideoAnswerOutcome, { ok: true }>["proble
   notFound: "upload.publish.notFound",
   notReady: "upload.publish.notReady",
   windowClosed: "upload.publish.windowClosed",
+  locked: "answers.locked",
+  overDurationLimit: "answers.videoTooLong",
   answeredWithText: "upload.publish.answeredWithText",
   hidden: "upload.publish.hidden",
 };
@@ -198,7 +201,8 @@ function IntentButton({
 }
 
 export default function VideoPage() {
-  const { video, question, windowOpen, maxMinutes, originalUrl } = useLoaderData<typeof loader>();
+  const { video, question, windowOpen, electionMaxMinutes, maxMinutes, originalUrl } =
+    useLoaderData<typeof loader>();
   const result = useActionData<ActionData>();
   const [params] = useSearchParams();
   const t = useT();
@@ -343,6 +347,9 @@ export default function VideoPage() {
           <h2 id="publish-title" className="text-lg font-semibold">
             {t("upload.publish.title")}
           </h2>
+          {electionMaxMinutes ? (
+            <p>{t("answers.videoLimit", { minutes: electionMaxMinutes })}</p>
+          ) : null}
           {answerIsThis ? (
             <p>{t("upload.publish.isAnswer")}</p>
           ) : video.answer?.kind === "text" && video.answer.status === "published" ? (

@@ -45,6 +45,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       answersOpenAt: toLocalInput(election.answersOpenAt, zone),
       answersCloseAt: toLocalInput(election.answersCloseAt, zone),
       moderationMode: election.moderationMode,
+      answerMaxWords: String(election.answerMaxWords),
+      answerMaxVideoMinutes: String(Math.round(election.answerMaxVideoSeconds / 60)),
+      candidateOrder: election.candidateOrder,
     },
   };
 }

@@ -26,6 +26,8 @@ import {
   type DayReport,
   type ReportCounts,
 } from "~/services/reports.server";
+import { videoAnswerStats } from "~/services/video-stats.server";
+import { VideoStatsTable } from "~/components/video-stats-table";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "console.reports.title");
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
@@ -57,12 +59,16 @@ function everyDay(days: DayReport[]): Array<{ day: string; asked: number }> {
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { jurisdiction, election } = await load(request, params);
-  const stored = await storedReport(db(), election.id);
+  const [stored, videos] = await Promise.all([
+    storedReport(db(), election.id),
+    videoAnswerStats(db(), { electionId: election.id }),
+  ]);
   const contestId = new URL(request.url).searchParams.get("contest");
   const base = {
     jurisdiction,
     election: { slug: election.slug, name: election.name },
     exports: EXPORT_TABLES,
+    videos,
   };
   if (!stored) return { ...base, report: null };
   const { report, computedAt } = stored;
@@ -107,7 +113,7 @@ const COUNT_LABELS: Array<[keyof ReportCounts, MessageKey]> = [
 ];
 
 export default function ReportPage() {
-  const { jurisdiction, election, report, exports } = useLoaderData<typeof loader>();
+  const { jurisdiction, election, report, exports, videos } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
@@ -281,6 +287,8 @@ export default function ReportPage() {
           </section>
         </>
       ) : null}
+
+      <VideoStatsTable stats={videos} />
 
       <section aria-labelledby="exports-title">
         <h2 id="exports-title" className="mb-2 text-xl font-semibold">

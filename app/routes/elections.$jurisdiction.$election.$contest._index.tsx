@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { ActionNotice } from "~/components/action-notice";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { EmbedCode } from "~/components/embed-code";
+import { FairRulesBox } from "~/components/fair-rules-box";
 import { LiveUpdates } from "~/components/live-updates";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
@@ -18,6 +19,8 @@ import { localized, translate, useLocale, useT } from "~/lib/i18n";
 import { listHref, parsePage, parseSort, parseTag } from "~/lib/listing";
 import { contentMeta } from "~/lib/meta";
 import { candidatePath, contestPath, electionPath, embedContestPath, pathOf } from "~/lib/paths";
+import { contestRules } from "~/services/answer-rules.server";
+import { visitorCandidateOrder } from "~/services/candidate-order.server";
 import { contestCandidates, findContest } from "~/services/contests.server";
 import { questionWindowOpen } from "~/services/election-rules.server";
 import { findElection } from "~/services/elections.server";
@@ -40,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tagSlug ? findTag(db(), election.jurisdictionId, tagSlug) : null,
   ]);
   if (tagSlug && !tag) throw notFound();
-  const [candidates, questions, user] = await Promise.all([
+  const [ballotOrder, questions, user, rules] = await Promise.all([
     contestCandidates(db(), contest.id),
     listContestQuestions(
       db(),
@@ -51,7 +54,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       tag?.id ?? null,
     ),
     getUser(request),
+    contestRules(db(), election, contest.id),
   ]);
+  const visitor = visitorCandidateOrder(
+    request,
+    rules,
+    contest.id,
+    publicPageLoaderHeaders(request, stamp),
+  );
+  const candidates = visitor.order(ballotOrder);
   const [voted, contestNotice, tagNotice] = user
     ? await Promise.all([
         votedQuestionIds(
@@ -85,8 +96,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ),
         config().APP_URL,
       ).toString(),
+      rules,
     },
-    { headers: publicPageLoaderHeaders(request, stamp) },
+    { headers: visitor.headers },
   );
 }
 
@@ -127,6 +139,7 @@ export default function Contest() {
     returnTo,
     askOpen,
     embedSrc,
+    rules,
   } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
@@ -178,6 +191,7 @@ export default function Contest() {
           </ul>
         </section>
       ) : null}
+      {candidates.length > 0 ? <FairRulesBox rules={rules} /> : null}
 
       {measure ? (
         <>

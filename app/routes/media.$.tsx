@@ -6,6 +6,7 @@ import { notFound } from "~/lib/http.server";
 import { log } from "~/lib/log.server";
 import { storage } from "~/lib/storage.server";
 import { publicMediaContentType } from "~/services/media.server";
+import { countPlay } from "~/services/video-stats.server";
 
 /**
  * Public media (renditions, posters, captions, sprites, published images) with byte ranges, so a
@@ -60,6 +61,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
   const file = await storage().get(key, range);
   if (!file) throw notFound();
+  // A player starting a video asks for its first bytes: a play, counted without the visitor.
+  if (contentType === "video/mp4" && (!range || range.start === 0)) {
+    await countPlay(db(), key).catch((error) =>
+      log.warn({ err: error, key }, "a video play could not be counted"),
+    );
+  }
   // A visitor who leaves mid-video stops the read instead of it running to the end of the file.
   request.signal.addEventListener("abort", () => file.stream.destroy(), { once: true });
   return new Response(createReadableStreamFromReadable(file.stream), { status, headers });

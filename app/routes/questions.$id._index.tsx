@@ -27,6 +27,8 @@ import {
   embedQuestionPath,
 } from "~/lib/paths";
 import { answersForQuestions } from "~/services/answers.server";
+import { electionAnswerRules } from "~/services/answer-rules.server";
+import { visitorCandidateOrder } from "~/services/candidate-order.server";
 import { contestCandidates } from "~/services/contests.server";
 import { isFollowing } from "~/services/follows.server";
 import {
@@ -57,7 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!published && (!user || user.id !== question.authorId)) throw notFound();
 
   const contestStamp = await pageCacheStamp(request, [`contest:${question.contest.id}`]);
-  const [contestRunners, answers, related, versions, answered, tags] = await Promise.all([
+  const [ballotOrder, answers, related, rules, versions, answered, tags] = await Promise.all([
     question.candidate ? [] : contestCandidates(db(), question.contest.id),
     answersForQuestions(db(), [question.id]),
     published
@@ -67,10 +69,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           supportFilterFor(question.election),
         )
       : [],
+    electionAnswerRules(db(), question.election.id),
     questionVersions(db(), question.id),
     answeredVersions(db(), question.id),
     questionTags(db(), question.id),
   ]);
+  const visitor = visitorCandidateOrder(
+    request,
+    rules,
+    question.contest.id,
+    publicPageLoaderHeaders(request, questionStamp, contestStamp),
+  );
+  const contestRunners = visitor.order(ballotOrder);
   const [voted, following] = user
     ? await Promise.all([
         votedQuestionIds(db(), user.id, [question.id, ...related.map((other) => other.id)]),
@@ -116,7 +126,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           user.id,
         ),
     },
-    { headers: publicPageLoaderHeaders(request, questionStamp, contestStamp) },
+    { headers: visitor.headers },
   );
 }
 
@@ -268,7 +278,7 @@ export default function Question() {
                       </p>
                     ) : null}
                     <AnswerView answer={answer} />
-                    {published ? (
+                    {published && answer.hiddenReason === null ? (
                       <div className="mt-3">
                         <ReportForm
                           target="answer"

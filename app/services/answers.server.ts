@@ -1,15 +1,26 @@
 import type { DbOrTransaction } from "~/lib/db.server";
 import { mediaUrl, storage } from "~/lib/storage.server";
+import type { AnswerParts, Source } from "./answer-content";
+import { readParts, readSources } from "./answer-content.server";
+import { rebuttalsForAnswers, type RebuttalForDisplay } from "./rebuttals.server";
 
-/** One published answer as voters see it: a text, or a ready video with its renditions. */
+/**
+ * One published answer as voters see it: a text, or a ready video with its renditions, with its
+ * structured parts, sources and other candidates' rebuttals. An answer moderators hid keeps its
+ * place, showing only the public reason (`hiddenReason`, a policy code) instead of its content.
+ */
 export type AnswerForDisplay = {
   id: string;
   questionId: string;
   candidate: { id: string; ballotName: string; slug: string };
   kind: "text" | "video";
   body: string | null;
+  parts: AnswerParts;
+  sources: Source[];
   publishedAt: string;
   editedAt: string | null;
+  hiddenReason: string | null;
+  rebuttals: RebuttalForDisplay[];
   video: null | {
     posterUrl: string | null;
     /** smallest first: a browser plays the first it can, so phones on slow links get the small one */
@@ -31,7 +42,11 @@ type AnswerRow = {
   ballot_name: string;
   candidate_slug: string;
   kind: "text" | "video";
+  status: "published" | "hidden";
   body: string | null;
+  parts: unknown;
+  sources: unknown;
+  hidden_reason: string | null;
   published_at: Date;
   edited_at: Date | null;
   video_id: string | null;
@@ -45,8 +60,9 @@ type RenditionRow = { video_id: string; width: number; height: number; storage_k
 
 /**
  * Published answers to these questions, keyed by question id, in ballot order of the candidates.
- * A video answer appears only once its video is ready. Two queries whatever the number of
- * questions (answers with their candidates and videos, then every rendition), no N+1.
+ * A video answer appears only once its video is ready; a hidden answer (once published) appears
+ * as its reason alone. Three queries whatever the number of questions (answers with their
+ * candidates and videos, every rendition, every rebuttal), no N+1.
  */
 export async function answersForQuestions(
   db: DbOrTransaction,
@@ -59,8 +75,16 @@ export async function answersForQuestions(
     .join("candidates as c", "c.id", "a.candidate_id")
     .leftJoin("videos as v", "v.id", "a.video_id")
     .whereIn("a.question_id", questionIds)
-    .where("a.status", "published")
-    .where((scope) => scope.where("a.kind", "text").orWhere("v.status", "ready"))
+    .where((scope) =>
+      scope
+        .where("a.status", "hidden")
+        .whereNotNull("a.published_at")
+        .orWhere((shown) =>
+          shown
+            .where("a.status", "published")
+            .where((ready) => ready.where("a.kind", "text").orWhere("v.status", "ready")),
+        ),
+    )
     .orderBy([
       { column: "c.ballot_order" },
       { column: "c.ballot_name" },
@@ -74,7 +98,11 @@ export async function answersForQuestions(
       "c.ballot_name",
       "c.slug as candidate_slug",
       "a.kind",
+      "a.status",
       "a.body",
+      "a.parts",
+      "a.sources",
+      "a.hidden_reason",
       "a.published_at",
       "a.edited_at",
       "a.video_id",
@@ -84,7 +112,8 @@ export async function answersForQuestions(
       "v.duration_seconds",
     );
 
-  const videoIds = rows.flatMap((row) => (row.video_id ? [row.video_id] : []));
+  const shown = rows.filter((row) => row.status === "published");
+  const videoIds = shown.flatMap((row) => (row.video_id ? [row.video_id] : []));
   const renditions =
     videoIds.length === 0
       ? []
@@ -92,38 +121,48 @@ export async function answersForQuestions(
           .whereIn("video_id", videoIds)
           .orderBy([{ column: "height" }, { column: "width" }])
           .select<RenditionRow[]>("video_id", "width", "height", "storage_key");
-  const captionKeys = rows.flatMap((row) => (row.captions_key ? [row.captions_key] : []));
+  const captionKeys = shown.flatMap((row) => (row.captions_key ? [row.captions_key] : []));
+  const rebuttals = await rebuttalsForAnswers(
+    db,
+    shown.map((row) => row.id),
+  );
   const transcripts = new Map(
     await Promise.all(captionKeys.map(async (key) => [key, await transcriptOf(key)] as const)),
   );
 
   for (const row of rows) {
+    const hidden = row.status === "hidden";
     const answer: AnswerForDisplay = {
       id: row.id,
       questionId: row.question_id,
       candidate: { id: row.candidate_id, ballotName: row.ballot_name, slug: row.candidate_slug },
       kind: row.kind,
-      body: row.body,
+      body: hidden ? null : row.body,
+      parts: hidden ? {} : readParts(row.parts),
+      sources: hidden ? [] : readSources(row.sources),
       publishedAt: row.published_at.toISOString(),
       editedAt: row.edited_at?.toISOString() ?? null,
-      video: row.video_id
-        ? {
-            posterUrl: row.poster_key ? mediaUrl(row.poster_key) : null,
-            sources: renditions
-              .filter((rendition) => rendition.video_id === row.video_id)
-              .map((rendition) => ({
-                url: mediaUrl(rendition.storage_key),
-                type: "video/mp4",
-                width: rendition.width,
-                height: rendition.height,
-              })),
-            captionsUrl: row.captions_key ? mediaUrl(row.captions_key) : null,
-            captionsLanguage: row.question_language,
-            spriteVttUrl: row.sprite_vtt_key ? mediaUrl(row.sprite_vtt_key) : null,
-            transcript: row.captions_key ? (transcripts.get(row.captions_key) ?? null) : null,
-            durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-          }
-        : null,
+      hiddenReason: hidden ? (row.hidden_reason ?? "") : null,
+      rebuttals: rebuttals.get(row.id) ?? [],
+      video:
+        row.video_id && !hidden
+          ? {
+              posterUrl: row.poster_key ? mediaUrl(row.poster_key) : null,
+              sources: renditions
+                .filter((rendition) => rendition.video_id === row.video_id)
+                .map((rendition) => ({
+                  url: mediaUrl(rendition.storage_key),
+                  type: "video/mp4",
+                  width: rendition.width,
+                  height: rendition.height,
+                })),
+              captionsUrl: row.captions_key ? mediaUrl(row.captions_key) : null,
+              captionsLanguage: row.question_language,
+              spriteVttUrl: row.sprite_vtt_key ? mediaUrl(row.sprite_vtt_key) : null,
+              transcript: row.captions_key ? (transcripts.get(row.captions_key) ?? null) : null,
+              durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
+            }
+          : null,
     };
     const list = byQuestion.get(row.question_id);
     if (list) list.push(answer);

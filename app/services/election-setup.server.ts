@@ -3,14 +3,18 @@ import { audit, type Actor } from "~/lib/audit.server";
 import type { Db, DbOrTransaction } from "~/lib/db.server";
 import type { FieldErrors } from "~/lib/forms.server";
 import { isoDateField, optionalText, requiredText, slugField } from "~/lib/form-schemas.server";
-import type { LocalizedText } from "~/lib/i18n";
+import type { LocalizedText, MessageKey } from "~/lib/i18n";
+import { ANSWER_RULE_DEFAULTS } from "~/lib/answer-rule-defaults";
 import { fromLocalInput } from "~/lib/time-zone";
+import { CANDIDATE_ORDERS, type CandidateOrder } from "./answer-rules.server";
 import { changedFields, isUniqueViolation, localizedText } from "./console-common.server";
 import type { ElectionStatus } from "./elections.server";
 
 /**
  * Elections as the clerk sets them up by hand: name, date, the question and answer windows
- * (typed in the jurisdiction's local time) and the moderation mode. The status moves only
+ * (typed in the jurisdiction's local time), the moderation mode and the fair rules candidates
+ * answer under (word and video limits, the order they are listed in; the answers' close is
+ * their lock date, before election day). The status moves only
  * through the lifecycle (election-lifecycle.server.ts), never through this form.
  */
 const MODERATION_MODES = ["before_publishing", "after_publishing"] as const;
@@ -25,7 +29,20 @@ export type ElectionInput = {
   answersOpenAt: Date | null;
   answersCloseAt: Date | null;
   moderationMode: ModerationMode;
+  answerMaxWords: number;
+  answerMaxVideoSeconds: number;
+  candidateOrder: CandidateOrder;
 };
+
+/** A whole number within [min, max] typed in a form field; `fallback` when left empty. */
+const boundedCount = (min: number, max: number, fallback: number, error: MessageKey) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || /^\d{1,5}$/.test(value), { error })
+    .transform((value) => (value ? Number(value) : fallback))
+    .refine((value) => value >= min && value <= max, { error });
 
 /** The election form, reading window times in the jurisdiction's zone. */
 export function electionForm(timeZone: string) {
@@ -35,39 +52,65 @@ export function electionForm(timeZone: string) {
     if (!date) ctx.addIssue({ code: "custom", message: "console.form.dateTime" });
     return date;
   });
-  return z
-    .object({
-      slug: slugField,
-      nameEn: requiredText(200),
-      nameEs: optionalText(200),
-      electionDate: isoDateField,
-      questionsOpenAt: instant,
-      questionsCloseAt: instant,
-      answersOpenAt: instant,
-      answersCloseAt: instant,
-      moderationMode: z.enum(MODERATION_MODES, { error: "form.invalid" }),
-    })
-    .refine(
-      (f) => !f.questionsOpenAt || !f.questionsCloseAt || f.questionsCloseAt > f.questionsOpenAt,
-      {
-        path: ["questionsCloseAt"],
+  return (
+    z
+      .object({
+        slug: slugField,
+        nameEn: requiredText(200),
+        nameEs: optionalText(200),
+        electionDate: isoDateField,
+        questionsOpenAt: instant,
+        questionsCloseAt: instant,
+        answersOpenAt: instant,
+        answersCloseAt: instant,
+        moderationMode: z.enum(MODERATION_MODES, { error: "form.invalid" }),
+        answerMaxWords: boundedCount(
+          50,
+          1500,
+          ANSWER_RULE_DEFAULTS.maxWords,
+          "answers.rules.wordsRange",
+        ),
+        answerMaxVideoMinutes: boundedCount(
+          1,
+          60,
+          ANSWER_RULE_DEFAULTS.maxVideoMinutes,
+          "answers.rules.minutesRange",
+        ),
+        candidateOrder: z.enum(CANDIDATE_ORDERS, { error: "form.invalid" }).default("ballot"),
+      })
+      .refine(
+        (f) => !f.questionsOpenAt || !f.questionsCloseAt || f.questionsCloseAt > f.questionsOpenAt,
+        {
+          path: ["questionsCloseAt"],
+          error: "console.election.closeBeforeOpen",
+        },
+      )
+      .refine((f) => !f.answersOpenAt || !f.answersCloseAt || f.answersCloseAt > f.answersOpenAt, {
+        path: ["answersCloseAt"],
         error: "console.election.closeBeforeOpen",
-      },
-    )
-    .refine((f) => !f.answersOpenAt || !f.answersCloseAt || f.answersCloseAt > f.answersOpenAt, {
-      path: ["answersCloseAt"],
-      error: "console.election.closeBeforeOpen",
-    })
-    .transform((f): ElectionInput => ({
-      slug: f.slug,
-      name: localizedText(f.nameEn, f.nameEs),
-      electionDate: f.electionDate,
-      questionsOpenAt: f.questionsOpenAt,
-      questionsCloseAt: f.questionsCloseAt,
-      answersOpenAt: f.answersOpenAt,
-      answersCloseAt: f.answersCloseAt,
-      moderationMode: f.moderationMode,
-    }));
+      })
+      // Answers lock before election day begins, in the jurisdiction's zone.
+      .refine(
+        (f) =>
+          !f.answersCloseAt ||
+          f.answersCloseAt <=
+            (fromLocalInput(`${f.electionDate}T00:00`, timeZone) ?? f.answersCloseAt),
+        { path: ["answersCloseAt"], error: "answers.rules.lockAfterElectionDay" },
+      )
+      .transform((f): ElectionInput => ({
+        slug: f.slug,
+        name: localizedText(f.nameEn, f.nameEs),
+        electionDate: f.electionDate,
+        questionsOpenAt: f.questionsOpenAt,
+        questionsCloseAt: f.questionsCloseAt,
+        answersOpenAt: f.answersOpenAt,
+        answersCloseAt: f.answersCloseAt,
+        moderationMode: f.moderationMode,
+        answerMaxWords: f.answerMaxWords,
+        answerMaxVideoSeconds: f.answerMaxVideoMinutes * 60,
+        candidateOrder: f.candidateOrder,
+      }))
+  );
 }
 
 export type ConsoleElectionDetail = {
@@ -81,6 +124,9 @@ export type ConsoleElectionDetail = {
   answersOpenAt: Date | null;
   answersCloseAt: Date | null;
   moderationMode: ModerationMode;
+  answerMaxWords: number;
+  answerMaxVideoSeconds: number;
+  candidateOrder: CandidateOrder;
 };
 
 const DETAIL_COLUMNS = [
@@ -93,6 +139,9 @@ const DETAIL_COLUMNS = [
   "answers_open_at as answersOpenAt",
   "answers_close_at as answersCloseAt",
   "moderation_mode as moderationMode",
+  "answer_max_words as answerMaxWords",
+  "answer_max_video_seconds as answerMaxVideoSeconds",
+  "candidate_order as candidateOrder",
 ] as const;
 
 /** One election of the jurisdiction, by its slug; undefined for another jurisdiction's. */
@@ -115,6 +164,9 @@ function electionRow(input: ElectionInput) {
     answers_open_at: input.answersOpenAt,
     answers_close_at: input.answersCloseAt,
     moderation_mode: input.moderationMode,
+    answer_max_words: input.answerMaxWords,
+    answer_max_video_seconds: input.answerMaxVideoSeconds,
+    candidate_order: input.candidateOrder,
   };
 }
 

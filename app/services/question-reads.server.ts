@@ -210,6 +210,7 @@ export type QuestionDetail = QuestionSummary & {
   mergedIntoId: string | null;
   contest: { id: string; slug: string; kind: string; title: LocalizedText };
   election: {
+    id: string;
     slug: string;
     name: LocalizedText;
     status: ElectionStatus;
@@ -256,6 +257,7 @@ export async function findQuestion(
       "c.slug as contest_slug",
       "c.kind as contest_kind",
       "c.title as contest_title",
+      "e.id as election_id",
       "e.slug as election_slug",
       "e.name as election_name",
       "e.status as election_status",
@@ -274,6 +276,7 @@ export async function findQuestion(
       title: row.contest_title,
     },
     election: {
+      id: row.election_id,
       slug: row.election_slug,
       name: row.election_name,
       status: row.election_status,

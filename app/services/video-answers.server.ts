@@ -1,6 +1,6 @@
 import { audit, type Actor } from "~/lib/audit.server";
 import type { Db } from "~/lib/db.server";
-import { answerWindowOpen } from "./election-rules.server";
+import { writeRefusal, type WriteRefusal } from "./answer-rules.server";
 import type { ElectionStatus } from "./elections.server";
 import { notifyFollowersOfAnswer } from "./follows.server";
 import type { CandidateVideo } from "./videos.server";
@@ -9,14 +9,21 @@ import type { CandidateVideo } from "./videos.server";
  * A ready video published as the candidate's answer to the question it was recorded for. Text
  * answers are the answer desk's (./answer-desk.server.ts); the two share the rules: the
  * question is published and put to this candidate (by name or to their whole contest), the
- * election's answer window is open, a hidden answer stays hidden, and the first publication
- * queues the followers' emails in the same transaction.
+ * election's answer window is open and its lock date not passed, a hidden answer stays hidden,
+ * and the first publication queues the followers' emails in the same transaction. A video
+ * longer than the election's limit (the same for every candidate) is not published.
  */
 export type VideoAnswerOutcome =
   | { ok: true; result: "published" | "replaced" | "unchanged" }
   | {
       ok: false;
-      problem: "notFound" | "notReady" | "windowClosed" | "answeredWithText" | "hidden";
+      problem:
+        | "notFound"
+        | "notReady"
+        | WriteRefusal
+        | "overDurationLimit"
+        | "answeredWithText"
+        | "hidden";
     };
 
 type Target = {
@@ -24,6 +31,8 @@ type Target = {
   status: ElectionStatus;
   answers_open_at: Date | null;
   answers_close_at: Date | null;
+  answer_max_video_seconds: number;
+  duration_seconds: string | null;
 };
 
 type ExistingAnswer = {
@@ -40,7 +49,7 @@ type ExistingAnswer = {
  */
 export async function publishVideoAnswer(
   db: Db,
-  video: CandidateVideo,
+  video: Pick<CandidateVideo, "id" | "candidateId" | "jurisdictionId">,
   actor: Actor,
   now: Date = new Date(),
 ): Promise<VideoAnswerOutcome> {
@@ -59,9 +68,11 @@ export async function publishVideoAnswer(
         "e.status",
         "e.answers_open_at",
         "e.answers_close_at",
+        "e.answer_max_video_seconds",
+        "v.duration_seconds",
       );
     if (!target) return { ok: false, problem: "notFound" };
-    const open = answerWindowOpen(
+    const refusal = writeRefusal(
       {
         status: target.status,
         answersOpenAt: target.answers_open_at,
@@ -69,7 +80,11 @@ export async function publishVideoAnswer(
       },
       now,
     );
-    if (!open) return { ok: false, problem: "windowClosed" };
+    if (refusal) return { ok: false, problem: refusal };
+    // Rounded to the second, as the limit is stated: a 180.4 s video fits three minutes.
+    if (Math.round(Number(target.duration_seconds ?? 0)) > target.answer_max_video_seconds) {
+      return { ok: false, problem: "overDurationLimit" };
+    }
     // One writer per candidate at a time, as for text answers (a double click inserts once).
     await trx("candidates").where({ id: video.candidateId }).forNoKeyUpdate().first("id");
     const current = await trx("videos")

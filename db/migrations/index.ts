@@ -9,6 +9,7 @@ import * as candidateAnswers from "./20261128000040_candidate_answers";
 import * as videoUploads from "./20261128000050_video_uploads";
 import * as pageChanges from "./20261201000001_page_changes";
 import * as civicDepth from "./20261202000001_civic_depth";
+import * as fairAnswers from "./20261203000001_fair_answers";
 import * as verifiedConstituents from "./20261204000001_verified_constituents";
 import * as moderationAppeals from "./20261204000002_moderation_appeals";
 import * as officesAndOpenData from "./20261205000001_offices_and_open_data";
@@ -29,6 +30,7 @@ const migrations: Array<[string, Knex.Migration]> = [
   ["20261128000050_video_uploads", videoUploads],
   ["20261201000001_page_changes", pageChanges],
   ["20261202000001_civic_depth", civicDepth],
+  ["20261203000001_fair_answers", fairAnswers],
   ["20261204000001_verified_constituents", verifiedConstituents],
   ["20261204000002_moderation_appeals", moderationAppeals],
   ["20261205000001_offices_and_open_data", officesAndOpenData],

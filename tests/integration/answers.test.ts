@@ -11,7 +11,7 @@ describe("answers for display", () => {
   });
   afterAll(() => db.destroy());
 
-  it("gives published answers only, ready videos only, renditions smallest first, in two queries", async () => {
+  it("gives published answers (hidden ones as their reason), ready videos only, renditions smallest first, in three queries", async () => {
     const { electionId, contestId } = await createContest(db);
     const candidate = async (name: string, order: number) =>
       (
@@ -123,7 +123,8 @@ describe("answers for display", () => {
     db.on("query", count);
     const answers = await answersForQuestions(db, [q1, q2, q3]);
     db.off("query", count);
-    expect(queries).toHaveLength(2);
+    // answers, renditions, rebuttals
+    expect(queries).toHaveLength(3);
 
     expect(answers.get(q1)!.map((answer) => answer.candidate.ballotName)).toEqual([
       "Ben Bell",
@@ -135,12 +136,18 @@ describe("answers for display", () => {
       candidate: { id: ana, ballotName: "Ana Arce", slug: "ana-arce" },
       kind: "text",
       body: "Ana's answer.\n\nTwo paragraphs.",
+      parts: {},
+      sources: [],
       publishedAt: publishedAt.toISOString(),
       editedAt: editedAt.toISOString(),
+      hiddenReason: null,
+      rebuttals: [],
       video: null,
     });
-    const [videoAnswer] = answers.get(q2)!;
-    expect(answers.get(q2)).toHaveLength(1);
+    // a hidden answer keeps its place, its reason instead of its words
+    const [hiddenAnswer, videoAnswer] = answers.get(q2)!;
+    expect(answers.get(q2)).toHaveLength(2);
+    expect(hiddenAnswer).toMatchObject({ body: null, video: null, hiddenReason: "" });
     expect(videoAnswer!.video).toEqual({
       posterUrl: `/media/videos/thumbnails/${readyVideo}/0000/poster.jpg`,
       sources: [360, 720].map((height) => ({

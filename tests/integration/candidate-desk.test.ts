@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { OwnCandidacy } from "~/lib/candidate-access.server";
 import { createDb, type Db } from "~/lib/db.server";
 import type * as MediaTools from "~/lib/media-tools.server";
+import type * as AnswerContent from "~/services/answer-content.server";
 import type * as AnswerDesk from "~/services/answer-desk.server";
 import type * as Answers from "~/services/answers.server";
 import type * as CandidateProfile from "~/services/candidate-profile.server";
@@ -36,6 +37,7 @@ describe("candidates", () => {
 
   let media: typeof MediaTools;
   let desk: typeof AnswerDesk;
+  let content: typeof AnswerContent;
   let answers: typeof Answers;
   let profiles: typeof CandidateProfile;
   let follows: typeof Follows;
@@ -46,9 +48,10 @@ describe("candidates", () => {
     // up, then load the app's modules. startApp hands the same environment to the app.
     shareSessionStore(url);
     process.env.STORAGE_DIR = storageDir;
-    [media, desk, answers, profiles, follows] = await Promise.all([
+    [media, desk, content, answers, profiles, follows] = await Promise.all([
       import("~/lib/media-tools.server"),
       import("~/services/answer-desk.server"),
+      import("~/services/answer-content.server"),
       import("~/services/answers.server"),
       import("~/services/candidate-profile.server"),
       import("~/services/follows.server"),
@@ -410,22 +413,28 @@ describe("candidates", () => {
       const hour = 3600_000;
       const closedBy = [
         // still in the question phase
-        { status: "questions_open" },
+        { change: { status: "questions_open" }, problem: "windowClosed" },
         // the answer phase, before the opening time the clerk set
-        { answers_open_at: new Date(Date.now() + hour), answers_close_at: null },
-        // the answer phase, after the closing time
         {
-          answers_open_at: new Date(Date.now() - 2 * hour),
-          answers_close_at: new Date(Date.now() - hour),
+          change: { answers_open_at: new Date(Date.now() + hour), answers_close_at: null },
+          problem: "windowClosed",
+        },
+        // the answer phase, after the closing time: the clerk's lock date
+        {
+          change: {
+            answers_open_at: new Date(Date.now() - 2 * hour),
+            answers_close_at: new Date(Date.now() - hour),
+          },
+          problem: "locked",
         },
       ];
       try {
-        for (const change of closedBy) {
+        for (const { change, problem } of closedBy) {
           await db("elections").where({ id: contest.electionId }).update(change);
           for (const publish of [false, true]) {
             expect(await desk.saveTextAnswer(db, target, { ...input, publish }, actor)).toEqual({
               ok: false,
-              problem: "windowClosed",
+              problem,
             });
           }
           await db("elections")
@@ -444,17 +453,17 @@ describe("candidates", () => {
       });
     });
 
-    it("holds every candidate to the same length limit", () => {
-      const at = (length: number) => desk.answerForm.safeParse({ body: "a".repeat(length) });
-      expect(at(desk.ANSWER_MAX_LENGTH).success).toBe(true);
-      expect(at(desk.ANSWER_MAX_LENGTH + 1).error?.issues[0]?.message).toBe("desk.answer.tooLong");
-      expect(desk.answerForm.safeParse({ body: "  \r\n " }).error?.issues[0]?.message).toBe(
-        "desk.answer.empty",
-      );
-      // a line break counts once, as the browser's maxlength counts it
+    it("reads the answer form under the election's word limit, parts included", () => {
+      const form = content.writtenContentForm(5, { withParts: true });
+      expect(form.safeParse({ body: "one two three four five" }).success).toBe(true);
+      // the structured parts count towards the same limit
       expect(
-        desk.answerForm.parse({ body: `${"a".repeat(1499)}\r\n${"b".repeat(1500)}` }).body,
-      ).toHaveLength(3000);
+        form.safeParse({ body: "one two three", part_position: "four five six" }).error?.issues[0]
+          ?.message,
+      ).toBe("answers.tooManyWords");
+      expect(form.safeParse({ body: "  \r\n " }).error?.issues[0]?.message).toBe("answers.empty");
+      // a line break counts once, as the browser counts it
+      expect(form.parse({ body: "a\r\nb" }).body).toBe("a\nb");
     });
 
     it("keeps drafts private, notifies followers once, and keeps every replaced text", async () => {
@@ -489,7 +498,8 @@ describe("candidates", () => {
       expect(await preview.text()).toContain("Previewed words.");
       const tooLong = await app.request(`/candidate/questions/${questionId}`, {
         cookie,
-        form: { intent: "publish", body: "x".repeat(desk.ANSWER_MAX_LENGTH + 1) },
+        // the election's default limit: 400 words
+        form: { intent: "publish", body: "word ".repeat(401) },
       });
       expect(tooLong.status).toBe(400);
       expect(await visible()).toBeNull();

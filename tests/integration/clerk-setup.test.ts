@@ -91,6 +91,9 @@ describe("election set-up", () => {
       answersOpenAt: null,
       answersCloseAt: null,
       moderationMode: "before_publishing" as const,
+      answerMaxWords: 400,
+      answerMaxVideoSeconds: 180,
+      candidateOrder: "ballot" as const,
     };
     expect(await createElection(db, jurisdictionId, input, actor)).toEqual({
       ok: true,

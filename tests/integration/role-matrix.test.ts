@@ -550,6 +550,17 @@ const MATRIX: Record<string, Entry> = {
   "routes/candidate._index": [
     { path: "/candidate", get: roleGate(["candidate", "admin"], FORBIDDEN), post: "none" },
   ],
+  // A rebuttal of an answer nobody gave: not found for the candidate, forbidden to everyone else
+  "routes/candidate.answers.$answer.rebuttal": [
+    {
+      path: "/candidate/answers/00000000-0000-4000-8000-000000000000/rebuttal",
+      get: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      post: {
+        form: { body: "A rebuttal." },
+        expect: { ...roleGate(["candidate"], FORBIDDEN), candidate: NOT_FOUND },
+      },
+    },
+  ],
   // Anyone may read what an invitation link is for; an unknown one is "not found" to all.
   "routes/claim.$token": { public: "/claim/not-a-token" },
   // The candidate's own pages: only an account linked to a candidacy (an admin holds none).
@@ -581,6 +592,14 @@ const MATRIX: Record<string, Entry> = {
       path: "/media/videos/originals/00000000-0000-4000-8000-000000000000/0123456789abcdef/original",
       get: everyone(NOT_FOUND),
       post: "none",
+    },
+  ],
+  // The video player's anonymous beacon: anyone may post it; an unknown answer counts nothing.
+  "routes/media-stats.$answer": [
+    {
+      path: "/media-stats/00000000-0000-4000-8000-000000000000",
+      get: everyone(NOT_FOUND),
+      post: { form: { event: "complete" }, expect: everyone("204") },
     },
   ],
   // An original by signed link only: unsigned, not found to anyone, whatever their role.
