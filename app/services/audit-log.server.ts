@@ -168,7 +168,9 @@ export function auditFilterFromQuery(
   jurisdictionId: string | null,
   timeZone: string,
 ): { filter: AuditFilter; values: Record<string, string>; errors: FieldErrors } {
-  const text = (name: string) => query.get(name)?.trim().slice(0, 200) ?? "";
+  // NUL cannot be in a Postgres text value: dropped here rather than failing the search
+  const text = (name: string) =>
+    query.get(name)?.replaceAll("\u0000", "").trim().slice(0, 200) ?? "";
   const values = Object.fromEntries(
     ["actor", "action", "target", "from", "to"].map((name) => [name, text(name)]),
   );

@@ -29,8 +29,12 @@ export type App = {
   ) => Promise<Response>;
 };
 
-export async function startApp(databaseUrl: string): Promise<App> {
-  const port = await freePort();
+/** `env` overrides the app's environment (a fault test's private Redis, a fixed port…). */
+export async function startApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<App> {
+  const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["build/server.js"], {
     env: {
@@ -41,6 +45,7 @@ export async function startApp(databaseUrl: string): Promise<App> {
       REDIS_URL,
       PORT: String(port),
       APP_URL: url,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
