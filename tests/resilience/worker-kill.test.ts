@@ -80,14 +80,12 @@ describe("worker SIGKILLed mid-job", () => {
     );
 
     // import: a 10 MB feed, killed while its transaction is being written
-    await stack
-      .db("jurisdictions")
-      .insert({
-        slug: "killed-county",
-        kind: "county",
-        ocd_id: OCD_ID,
-        name: { en: "Killed County" },
-      });
+    await stack.db("jurisdictions").insert({
+      slug: "killed-county",
+      kind: "county",
+      ocd_id: OCD_ID,
+      name: { en: "Killed County" },
+    });
     const jurisdiction = await stack
       .db("jurisdictions")
       .where({ slug: "killed-county" })
