@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { CsvExport, CsvValue } from "~/lib/csv.server";
 import { inBatches } from "~/lib/batches.server";
 import type { DbOrTransaction } from "~/lib/db.server";
-import type { FieldErrors } from "~/lib/forms.server";
+import { withoutNul, type FieldErrors } from "~/lib/forms.server";
 import { fromLocalInput } from "~/lib/time-zone";
 
 /**
@@ -168,9 +168,10 @@ export function auditFilterFromQuery(
   jurisdictionId: string | null,
   timeZone: string,
 ): { filter: AuditFilter; values: Record<string, string>; errors: FieldErrors } {
-  // NUL cannot be in a Postgres text value: dropped here rather than failing the search
   const text = (name: string) =>
-    query.get(name)?.replaceAll("\u0000", "").trim().slice(0, 200) ?? "";
+    withoutNul(query.get(name) ?? "")
+      .trim()
+      .slice(0, 200);
   const values = Object.fromEntries(
     ["actor", "action", "target", "from", "to"].map((name) => [name, text(name)]),
   );

@@ -86,6 +86,8 @@ const QUERY_NAMES = [
 type Target = {
   id: string;
   index: boolean;
+  /** a resource route (no page: a file, an event stream) is only ever fetched as itself */
+  resource: boolean;
   path: string;
   persona: RolePersona | "anonymous";
   fields: string[];
@@ -143,7 +145,7 @@ function requestFor(target: Target, fuzz: Case, cookie: string | undefined): Req
   });
   if (cookie) headers.set("Cookie", cookie);
   const url = new URL(target.path, ORIGIN);
-  if (!fuzz.document) {
+  if (!fuzz.document && !target.resource) {
     // single fetch's data URL: the route's data (or its action's result) as the client fetches it
     url.pathname = `${url.pathname === "/" ? "/_root" : url.pathname}.data`;
     if (target.index && fuzz.method === "POST") url.searchParams.set("index", "");
@@ -230,7 +232,7 @@ describe("hostile input at every route", () => {
   const send = async (request: Request): Promise<Response> => {
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<Response>((resolve) => {
-      timer = setTimeout(() => resolve(new Response("no answer in 10 s", { status: 504 })), 10_000);
+      timer = setTimeout(() => resolve(new Response("no answer in 30 s", { status: 504 })), 30_000);
     });
     const answer = handle(request, {
       requestId: "fuzz",
@@ -248,6 +250,7 @@ describe("hostile input at every route", () => {
   async function targetFor(id: string): Promise<Target> {
     const module = build.routes[id]!.module;
     const index = Boolean(build.routes[id]!.index);
+    const resource = !module.default;
     const paths = fill(pattern(build, id), PARAM_CANDIDATES(world));
     for (const persona of [...ROLE_PERSONAS, "anonymous"] as const) {
       if (persona === "clerkB") continue;
@@ -281,6 +284,7 @@ describe("hostile input at every route", () => {
         return {
           id,
           index,
+          resource,
           path: candidate,
           persona,
           fields: [...new Set(fields)],
@@ -288,7 +292,7 @@ describe("hostile input at every route", () => {
         };
       }
     }
-    return { id, index, path: paths[0]!, persona: "anonymous", fields: [], values: [] };
+    return { id, index, resource, path: paths[0]!, persona: "anonymous", fields: [], values: [] };
   }
 
   /** What the app logged last with console.error (Remix's handler reports a thrown error there). */
@@ -321,8 +325,10 @@ describe("hostile input at every route", () => {
 
   it("answers every adversarial request without a 500, and with a message when it refuses", async () => {
     const failures: string[] = [];
+    // FUZZ_ROUTES (a pattern) narrows the run to some routes, e.g. while fixing one
+    const only = new RegExp(process.env.FUZZ_ROUTES ?? "");
     const ids = Object.keys(build.routes)
-      .filter((id) => id !== "root")
+      .filter((id) => id !== "root" && only.test(id))
       .sort();
     // Requests mostly wait on Postgres and Redis: several routes at a time keep both cores busy.
     const queue = [...ids];
@@ -349,7 +355,7 @@ describe("hostile input at every route", () => {
               const body = response.status >= 400 && !streaming ? await response.text() : "";
               if (!body) await response.body?.cancel();
               if (response.status >= 500) {
-                const detail = response.status === 504 ? "no answer in 10 s" : lastError.text;
+                const detail = response.status === 504 ? "no answer in 30 s" : lastError.text;
                 throw new Error(`${method} ${target.path} gave ${response.status}: ${detail}`);
               }
               // a protocol answer (405 to a resumable-upload client) names what is allowed instead
@@ -388,7 +394,7 @@ describe("hostile input at every route", () => {
     );
     counts.sort();
     expect(failures).toEqual([]);
-  }, 900_000);
+  }, 2_400_000); // ~50,000 cases: a few minutes on an idle machine, far longer on a busy one
 
   it("stored nothing that should not be", async () => {
     // prototype pollution would show as a new property every object inherits
