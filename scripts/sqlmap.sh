@@ -63,7 +63,7 @@ for target in "${TARGETS[@]}"; do
   log="$WORK/$(echo "$url$data" | md5sum | cut -c1-8).log"
   status=0
   timeout "$TARGET_SECONDS" sqlmap "${args[@]}" >"$log" 2>&1 || status=$?
-  tested="$(grep -oE "(GET|POST) parameter '[^']+' (does not seem to be|is not) injectable" "$log" | sort -u | wc -l)"
+  tested="$( (grep -oE "(GET|POST) parameter '[^']+' (does not seem to be|is not) injectable" "$log" || true) | sort -u | wc -l)"
   requests="$(grep -oE "[0-9]+ HTTP\(s\) requests" "$log" | tail -1 || true)"
   if grep -qE "is vulnerable|sqlmap identified the following injection point" "$log"; then
     injectable=1
