@@ -63,8 +63,8 @@ describe("the app killed mid-upload", () => {
     request.write(head);
     request.write(MP4_HEADER);
     request.write(Buffer.alloc(4 * 1024 * 1024, 1));
-    const video = await waitFor(
-      async () => stack.db("videos").where({ status: "uploading" }).first("id", "original_key"),
+    const video: { id: string } = await waitFor(
+      async () => stack.db("videos").where({ status: "uploading" }).first("id"),
       30_000,
       "the upload to be registered",
     );
