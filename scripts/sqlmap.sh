@@ -56,7 +56,7 @@ injectable=0
 for target in "${TARGETS[@]}"; do
   IFS='|' read -r url data cookie params <<<"$target"
   args=(-u "$url" -p "$params" --batch --level 3 --risk 1 --threads 10 --timeout 10 --retries 0 --time-sec 2
-    --technique BEUS --skip-waf --disable-coloring --flush-session --output-dir "$WORK/out"
+    --technique BEUS --dbms PostgreSQL --skip-waf --disable-coloring --flush-session --output-dir "$WORK/out"
     --headers "Origin: $APP")
   [[ -n "$data" ]] && args+=(--data "$data")
   [[ -n "$cookie" ]] && args+=(--cookie "$cookie")
@@ -84,4 +84,4 @@ if [[ $injectable -ne 0 ]]; then
   echo "sqlmap: injectable parameters found"
   exit 1
 fi
-echo "sqlmap: no injectable parameter in ${#TARGETS[@]} targets (level 3, risk 1, techniques BEUS)"
+echo "sqlmap: no injectable parameter in ${#TARGETS[@]} targets (level 3, risk 1, techniques BEUS, PostgreSQL payloads)"
