@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  MaxPartSizeExceededError,
   redirect,
   unstable_composeUploadHandlers,
   unstable_createMemoryUploadHandler,
