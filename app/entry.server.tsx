@@ -4,6 +4,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { isDatabaseUnavailable } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 const ABORT_DELAY_MS = 5_000;
@@ -22,6 +23,13 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // The database restarting is an outage to wait out, not a bug: 503, so balancers and
+  // browsers retry, with the same friendly error page.
+  const errors = Object.values(remixContext.staticHandlerContext.errors ?? {});
+  if (responseStatusCode === 500 && errors.some(isDatabaseUnavailable)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "5");
+  }
   return new Promise<Response>((resolve, reject) => {
     let failed = false;
     const { pipe, abort } = renderToPipeableStream(

@@ -23,6 +23,7 @@ import {
   registry,
   scrapeAllowed,
 } from "~/lib/metrics.server";
+import { livenessSession } from "./dead-workers";
 import { taskList } from "./tasks/index";
 
 const settings = config();
@@ -43,7 +44,13 @@ const workerLogger = new Logger((scope) => {
 // they outlive the grace period.
 const events: WorkerEvents = new EventEmitter();
 const lockHolders = new Set<string>();
-events.on("pool:create", ({ workerPool }) => lockHolders.add(workerPool.id));
+const liveness = await livenessSession(settings.DATABASE_URL);
+events.on("pool:create", ({ workerPool }) => {
+  lockHolders.add(workerPool.id);
+  void liveness.hold(workerPool.id);
+});
+// Jobs of a worker that died holding them (SIGKILL): back to the queue now and every minute.
+await liveness.releaseDeadWorkers(db());
 observeJobs(events);
 instrumentDb(db());
 
@@ -69,7 +76,12 @@ let stopping = false;
 
 // The backlog for CloudWatch (see logQueueDepth), now and every minute.
 void logQueueDepth(db());
-const queueReport = setInterval(() => void logQueueDepth(db()), 60_000);
+const queueReport = setInterval(() => {
+  void logQueueDepth(db());
+  void liveness
+    .releaseDeadWorkers(db())
+    .catch((error: Error) => log.warn({ err: error.message }, "could not check for dead workers"));
+}, 60_000);
 
 // Liveness for container orchestrators and tests: 200 while taking jobs, 503 once stopping.
 // Also the worker's Prometheus metrics, for the same scrapers as the web app's.
@@ -107,7 +119,7 @@ async function shutdown(signal: NodeJS.Signals) {
   }
   // A job released while its query waits could keep a pooled connection busy: don't wait forever.
   health?.close();
-  await Promise.race([closeDb(), delay(2_000)]);
+  await Promise.race([Promise.all([closeDb(), liveness.end()]), delay(2_000)]);
   log.info({ outcome }, "worker stopped");
   process.exit(0);
 }

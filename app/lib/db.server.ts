@@ -29,3 +29,26 @@ export async function closeDb(): Promise<void> {
   delete (globalThis as Holder)[SHARED];
   await shared?.destroy();
 }
+
+/** Postgres error codes and driver failures that mean "the database is not reachable right now". */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "08001",
+  "08003",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|Connection ended unexpectedly|Timeout acquiring a connection|timeout exceeded when trying to connect/i;
+
+/** Whether `error` says the database is down or restarting (a 503 to retry), not a bug (a 500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: string }).code;
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGE.test(error.message)
+  );
+}

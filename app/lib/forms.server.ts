@@ -12,6 +12,9 @@ export type FormResult<T> =
 
 const SECRET_FIELDS = /password|code|token/i;
 
+/** NUL cannot be stored in or compared with Postgres text: typed input drops it. */
+export const withoutNul = (value: string) => value.replaceAll("\u0000", "");
+
 export function parseForm<Schema extends z.ZodType>(
   schema: Schema,
   form: FormData,
@@ -19,7 +22,7 @@ export function parseForm<Schema extends z.ZodType>(
   const values: Record<string, string> = {};
   for (const [key, value] of form) {
     // a repeated field keeps its first value; files are not part of these forms
-    if (typeof value === "string" && !(key in values)) values[key] = value;
+    if (typeof value === "string" && !(key in values)) values[key] = withoutNul(value);
   }
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };

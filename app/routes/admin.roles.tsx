@@ -10,7 +10,7 @@ import { z } from "zod";
 import { Field, FormMessage, SubmitButton } from "~/components/form";
 import { actorFrom, requireRole, ROLES } from "~/lib/auth.server";
 import { db } from "~/lib/db.server";
-import { parseForm, readForm, type FieldErrors } from "~/lib/forms.server";
+import { parseForm, readForm, withoutNul, type FieldErrors } from "~/lib/forms.server";
 import { badRequest, notFound } from "~/lib/http.server";
 import { localized, useLocale, useT, type MessageKey } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
@@ -24,7 +24,9 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 /** The account whose roles the list shows (?find=email); without one, the staff's roles. */
 const findParam = (request: Request) =>
-  new URL(request.url).searchParams.get("find")?.trim().slice(0, 254) ?? "";
+  withoutNul(new URL(request.url).searchParams.get("find") ?? "")
+    .trim()
+    .slice(0, 254);
 
 const rolesPage = (done: "granted" | "revoked", find: string) =>
   `/admin/roles?${new URLSearchParams(find ? { done, find } : { done })}`;

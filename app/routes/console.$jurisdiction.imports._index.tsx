@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import {
-  MaxPartSizeExceededError,
   redirect,
   unstable_composeUploadHandlers,
   unstable_createMemoryUploadHandler,
@@ -89,6 +88,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     // the file streams to storage as it arrives; the other fields are a few bytes
     const importId = randomUUID();
     let stored: { key: string; size: number; fileName: string } | null = null;
+    let storing = false;
     let form: FormData;
     try {
       form = await unstable_parseMultipartFormData(
@@ -96,11 +96,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         unstable_composeUploadHandlers(
           async ({ name, filename, contentType, data }) => {
             if (name !== "feed" || !filename || stored) return undefined;
+            storing = true;
             const saved = await storeUpload(
               importId,
               data,
               contentType || "application/octet-stream",
             );
+            storing = false;
             stored = { ...saved, fileName: filename.slice(0, 200) };
             return saved.key;
           },
@@ -114,8 +116,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           errors: { feed: "import.errors.tooLarge" },
           values: {},
         } satisfies ActionResult;
-      if (error instanceof MaxPartSizeExceededError) throw badRequest();
-      throw error;
+      // a storage failure is ours; any other error is a malformed body (a part with no name…)
+      if (storing) throw error;
+      throw badRequest();
     }
     const upload = stored as { key: string; size: number; fileName: string } | null;
     const election = electionField.safeParse(form.get("election") ?? "");

@@ -182,9 +182,21 @@ export default function OfficeSettingsPage() {
             { value: "after_publishing", label: t("console.election.moderation.after_publishing") },
           ]}
         />
-        {/* Settings other teams own are linked here by the lead: verified-only ranking
-            (trust-a) and answer limits and lock date (civic-b). */}
-        <div id="settings-elsewhere" data-settings-slot="verified-ranking answer-limits" />
+        {/* Settings kept where they act: constituents per jurisdiction, answer rules per election. */}
+        <div id="settings-elsewhere" className="space-y-2 text-sm">
+          <p>
+            {t("office.settings.elsewhere.verified")}{" "}
+            <a className="underline" href={`/console/${jurisdiction.slug}/constituents`}>
+              {t("office.settings.elsewhere.verifiedLink")}
+            </a>
+          </p>
+          <p>
+            {t("office.settings.elsewhere.answers")}{" "}
+            <a className="underline" href={`/console/${jurisdiction.slug}`}>
+              {t("office.settings.elsewhere.answersLink")}
+            </a>
+          </p>
+        </div>
         <SubmitButton>{t("office.settings.save")}</SubmitButton>
       </Form>
     </section>

@@ -4,6 +4,7 @@ import { SubmitButton } from "~/components/form";
 import { actorFrom, getSessionUser } from "~/lib/auth.server";
 import { audit } from "~/lib/audit.server";
 import { db } from "~/lib/db.server";
+import { readForm } from "~/lib/forms.server";
 import { useT } from "~/lib/i18n";
 import { pageMeta } from "~/lib/meta";
 import { clearSessionCookie, endOtherSessions, endSession } from "~/lib/session.server";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = (args) => pageMeta(args, "signOut.title");
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getSessionUser(request);
   if (user) {
-    const everywhere = (await request.formData()).get("scope") === "everywhere";
+    const everywhere = (await readForm(request)).get("scope") === "everywhere";
     if (everywhere) await endOtherSessions(user.id);
     await endSession(user.session.id);
     await audit(db(), actorFrom(context, user), {

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { CsvExport, CsvValue } from "~/lib/csv.server";
 import { inBatches } from "~/lib/batches.server";
 import type { DbOrTransaction } from "~/lib/db.server";
-import type { FieldErrors } from "~/lib/forms.server";
+import { withoutNul, type FieldErrors } from "~/lib/forms.server";
 import { fromLocalInput } from "~/lib/time-zone";
 
 /**
@@ -168,7 +168,10 @@ export function auditFilterFromQuery(
   jurisdictionId: string | null,
   timeZone: string,
 ): { filter: AuditFilter; values: Record<string, string>; errors: FieldErrors } {
-  const text = (name: string) => query.get(name)?.trim().slice(0, 200) ?? "";
+  const text = (name: string) =>
+    withoutNul(query.get(name) ?? "")
+      .trim()
+      .slice(0, 200);
   const values = Object.fromEntries(
     ["actor", "action", "target", "from", "to"].map((name) => [name, text(name)]),
   );

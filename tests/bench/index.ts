@@ -72,6 +72,8 @@ Object.assign(process.env, {
   VIDEO_QUOTA_BYTES: String(4 * scale.uploadBytes),
   // shared with the apps, which sign their cookies with it
   SESSION_SECRET: randomBytes(32).toString("hex"),
+  // the apps run with NODE_ENV=production, which requires every secret
+  CONSTITUENT_HASH_SECRET: randomBytes(32).toString("hex"),
 });
 shareSessionStore(databaseUrl(databaseName));
 // the sections run the app's services in this process: loaded once the settings above are in

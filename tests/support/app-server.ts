@@ -29,12 +29,12 @@ export type App = {
   ) => Promise<Response>;
 };
 
-/** `env` overrides the test settings (the benchmarks run the app with NODE_ENV=production). */
+/** `env` overrides the app's environment (production mode for the benchmarks, a fault test's private Redis, a fixed port…). */
 export async function startApp(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<App> {
-  const port = await freePort();
+  const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["build/server.js"], {
     env: {

@@ -32,7 +32,8 @@ export function writeNginxConfig(dir: string, options: { upstream: string; liste
       process.getuid?.() === 0 ? "user root;" : "",
       `pid ${dir}/nginx.pid;`,
       `error_log ${dir}/error.log;`,
-      "events {}",
+      // room for a burst of 1,000 clients, each with a connection to the app as well
+      "events { worker_connections 4096; }",
       "http {",
       fs.existsSync(mimeTypes) ? `  include ${mimeTypes};` : "",
       "  default_type application/octet-stream;",
