@@ -1,5 +1,4 @@
 import { formatDate, useLocale, useT, type MessageKey } from "~/lib/i18n";
-import { useNonce } from "./nonce";
 import type { AnswerPart, Source } from "~/services/answer-content";
 import type { AnswerForDisplay } from "~/services/answers.server";
 import { policyTitle } from "~/services/moderation-policy";
@@ -145,7 +144,6 @@ function VideoAnswer({
   answerId: string;
 }) {
   const t = useT();
-  const nonce = useNonce();
   const locale = useLocale();
   const smallest = video.sources[0];
   const languageName = languageNameOf(video.captionsLanguage, locale);
@@ -176,8 +174,6 @@ function VideoAnswer({
         ) : null}
         {t("video.unsupported")}
       </video>
-      {/* optional: counts viewings watched to 90 %, anonymously (video-stats.server.ts) */}
-      <script type="module" src="/video-stats.js" nonce={nonce} />
       {smallest ? (
         <p className="text-sm">
           <a href={smallest.url} download className="text-brand underline">

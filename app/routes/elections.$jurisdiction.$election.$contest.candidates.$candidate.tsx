@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { ActionNotice } from "~/components/action-notice";
 import { AnswerView } from "~/components/answer-view";
+import { LiveUpdates } from "~/components/live-updates";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { LocalizedText } from "~/components/localized-text";
 import { Pager } from "~/components/pager";
@@ -173,6 +174,8 @@ export default function Candidate() {
           hrefFor={(page) => (page > 1 ? `${path}?page=${page}#answers` : `${path}#answers`)}
         />
       </section>
+      {/* the video answers report viewings watched to 90 % (anonymous statistics) */}
+      {answered.questions.some((question) => question.answer?.video) ? <LiveUpdates /> : null}
     </>
   );
 }

@@ -10,7 +10,7 @@ export function loader() {
 }
 
 /**
- * The player's beacon (public/video-stats.js): a viewing of the answer's video reached 90 %.
+ * The player's beacon (in public/enhance.js): a viewing of the answer's video reached 90 %.
  * Anonymous and stateless: only the day's counter moves (video-stats.server.ts).
  */
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -4,6 +4,7 @@ import { ActionNotice } from "~/components/action-notice";
 import { AnswerView } from "~/components/answer-view";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 import { EmbedCode } from "~/components/embed-code";
+import { LiveUpdates } from "~/components/live-updates";
 import { LocalizedText } from "~/components/localized-text";
 import { FollowButton, ReportForm } from "~/components/question-actions";
 import { QuestionHistory } from "~/components/question-history";
@@ -297,6 +298,8 @@ export default function Question() {
           </ul>
         </section>
       ) : null}
+      {/* the video answers report viewings watched to 90 % (anonymous statistics) */}
+      {responses.some(({ answer }) => answer?.video) ? <LiveUpdates /> : null}
 
       <QuestionHistory versions={versions} />
 
