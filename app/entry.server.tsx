@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
@@ -8,6 +8,20 @@ import { isDatabaseUnavailable } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 const ABORT_DELAY_MS = 5_000;
+
+/** Requests whose loader or action found the database unreachable (see handleError). */
+const databaseOutages = new WeakSet<Request>();
+
+/**
+ * Every loader and action error, seen before Remix replaces it with a bare "Unexpected Server
+ * Error" in production: logged, and a database outage remembered so that handleRequest answers
+ * 503 rather than 500.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (isDatabaseUnavailable(error)) databaseOutages.add(request);
+  if (!request.signal.aborted)
+    log.error({ err: error, path: new URL(request.url).pathname }, "request failed");
+};
 
 /**
  * Renders the whole document before sending it (`onAllReady`) and sends it as one body: our
@@ -25,8 +39,7 @@ export default function handleRequest(
 ) {
   // The database restarting is an outage to wait out, not a bug: 503, so balancers and
   // browsers retry, with the same friendly error page.
-  const errors = Object.values(remixContext.staticHandlerContext.errors ?? {});
-  if (responseStatusCode === 500 && errors.some(isDatabaseUnavailable)) {
+  if (responseStatusCode === 500 && databaseOutages.has(request)) {
     responseStatusCode = 503;
     responseHeaders.set("Retry-After", "5");
   }
