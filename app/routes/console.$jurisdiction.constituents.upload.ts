@@ -37,13 +37,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     });
   if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) throw badRequest();
   let roll: ReadRoll | null = null;
+  let reading = false;
   try {
     await unstable_parseMultipartFormData(
       request,
       unstable_composeUploadHandlers(
         async ({ name, filename, data }) => {
           if (name !== "roll" || !filename || roll) return undefined;
+          reading = true;
           roll = await readRoll(jurisdiction.id, data);
+          reading = false;
           return "roll";
         },
         unstable_createMemoryUploadHandler({ maxPartSize: 1_000 }),
@@ -52,8 +55,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof RollFileError)
       return back({ problem: error.tooLarge ? "rollTooLarge" : "rollFile" });
-    if (error instanceof MaxPartSizeExceededError) throw badRequest();
-    throw error;
+    // a failure while storing the roll is ours; any other error is a malformed body
+    if (reading && !(error instanceof MaxPartSizeExceededError)) throw error;
+    throw badRequest();
   }
   const read = roll as ReadRoll | null;
   if (!read || read.hashes.size === 0)

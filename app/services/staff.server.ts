@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { audit, type Actor } from "~/lib/audit.server";
 import { config } from "~/lib/config.server";
 import type { Db, DbOrTransaction } from "~/lib/db.server";
+import { isUuid } from "~/lib/ids";
 import { formatDate, localized, type Locale, type LocalizedText } from "~/lib/i18n";
 import { enqueue } from "~/lib/queue.server";
 import { grantableBy, STAFF_ROLES, type StaffRole } from "~/lib/staff-roles";
@@ -214,6 +215,7 @@ export async function removeStaff(
   actor: Actor,
   actorRole: StaffRole,
 ): Promise<"removed" | "notFound" | "notAllowed"> {
+  if (!isUuid(input.grantId)) return "notFound";
   const grant = await db("role_grants")
     .where({ id: input.grantId, jurisdiction_id: input.jurisdictionId })
     .whereIn("role", STAFF_ROLES)
