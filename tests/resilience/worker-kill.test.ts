@@ -106,11 +106,14 @@ describe("worker SIGKILLed mid-job", () => {
       return row?.status === "running";
     });
 
-    // roll-up: killed once its job is taken
+    // roll-up: held mid-job by a lock on the table it reads (it is otherwise over in
+    // milliseconds, too quick to catch), killed once its job is taken, then the lock let go
+    const hold = await stack.db.transaction();
+    await hold.raw("lock table election_report_rollups in access exclusive mode");
     await enqueue(stack.db, "rollup_election_reports", {}, {});
     const rollupLocked = await killMidJob("rollup_election_reports", async () =>
       Boolean((await job("rollup_election_reports"))?.locked_at),
-    );
+    ).finally(() => hold.rollback());
 
     // a new worker, with a working SMTP server: the dead worker's jobs are handed back and run
     const worker = stack.startWorker({ WORKER_CONCURRENCY: "2", SMTP_URL: mail.url });
