@@ -400,7 +400,10 @@ describe("hostile input at every route", () => {
     // prototype pollution would show as a new property every object inherits
     expect(Object.getOwnPropertyNames(Object.prototype)).toEqual(before.prototypeKeys);
     // no role was granted, no persona's sign-in address changed
-    expect(Number((await db("role_grants").count({ n: "*" }))[0]!.n)).toBe(before.grants);
+    // (fewer is allowed: an owner may remove staff, with a real grant id read from the page)
+    expect(Number((await db("role_grants").count({ n: "*" }))[0]!.n)).toBeLessThanOrEqual(
+      before.grants,
+    );
     const emails = await db("users")
       .whereIn(
         "id",
