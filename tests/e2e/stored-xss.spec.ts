@@ -68,6 +68,15 @@ test("script payloads in stored text render inert", async ({ page }) => {
        join elections e on e.id = c.election_id join jurisdictions j on j.id = e.jurisdiction_id limit 1`,
   );
   const measure = measures[0];
+  // the demo measure's own texts, put back at the end: other specs read them
+  const original = measure
+    ? (
+        await pool.query(
+          "select id, summary, full_text, pro_statement from ballot_measures where contest_id = $1",
+          [measure.id],
+        )
+      ).rows
+    : [];
   if (measure)
     await pool.query(
       "update ballot_measures set summary = $2, full_text = $2, pro_statement = $2 where contest_id = $1",
@@ -111,4 +120,9 @@ test("script payloads in stored text render inert", async ({ page }) => {
   await page.goto(`${base}/candidates/${candidate.slug}`);
   expect(await website.count()).toBe(0);
   expect(dialogs).toEqual([]);
+  for (const row of original)
+    await pool.query(
+      "update ballot_measures set summary = $2, full_text = $3, pro_statement = $4 where id = $1",
+      [row.id, row.summary, row.full_text, row.pro_statement],
+    );
 });
